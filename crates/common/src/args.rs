@@ -1,0 +1,72 @@
+//! The client's command line: `<server-pid> <message>`.
+
+use std::ffi::OsString;
+
+use nix::unistd::Pid;
+
+use crate::exit::{ExitCode, fail, program_name};
+use crate::pid::parse_pid;
+
+/// What every minitalk client is asked to do: send `message` to the server `pid`.
+#[derive(Debug)]
+pub struct ClientArgs {
+    pub pid: Pid,
+    /// Raw bytes: on Unix an argument is any sequence of non-NUL bytes, not always UTF-8.
+    pub message: OsString,
+}
+
+impl ClientArgs {
+    /// Read `<server-pid> <message>` from this process's arguments, or exit with
+    /// [`ExitCode::Usage`] and a one-line reason. Nothing has been sent at that point.
+    pub fn from_env() -> ClientArgs {
+        let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+        match Self::parse(args) {
+            Ok(args) => args,
+            Err(reason) => fail(ExitCode::Usage, reason),
+        }
+    }
+
+    /// The pure part of [`ClientArgs::from_env`], for tests.
+    pub fn parse(args: Vec<OsString>) -> Result<ClientArgs, String> {
+        let usage = format!("usage: {} <server-pid> <message>", program_name());
+        let [pid, message]: [OsString; 2] = args.try_into().map_err(|args: Vec<OsString>| {
+            format!("expected 2 arguments, got {} ({usage})", args.len())
+        })?;
+        let pid = pid
+            .to_str()
+            .ok_or_else(|| format!("the server PID must be decimal digits only, not {pid:?}"))
+            .and_then(|text| parse_pid(text).map_err(|error| error.to_string()))?;
+        Ok(ClientArgs { pid, message })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<ClientArgs, String> {
+        ClientArgs::parse(args.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn takes_a_pid_and_a_message() {
+        let args = parse(&["123", "hi"]).unwrap();
+        assert_eq!(args.pid.as_raw(), 123);
+        assert_eq!(args.message, "hi");
+    }
+
+    #[test]
+    fn wrong_argument_counts_explain_the_usage() {
+        for args in [&[][..], &["1"], &["1", "a", "b"]] {
+            let error = parse(args).unwrap_err();
+            assert!(error.contains("usage:"), "{error}");
+            assert!(error.contains(&format!("got {}", args.len())), "{error}");
+        }
+    }
+
+    #[test]
+    fn bad_pids_are_refused_with_the_reason() {
+        assert!(parse(&["0", "x"]).unwrap_err().contains("process group"));
+        assert!(parse(&["-1", "x"]).unwrap_err().contains("every process"));
+    }
+}

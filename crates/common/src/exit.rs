@@ -1,0 +1,34 @@
+//! Exit codes shared by every client in the workbook, and the one way to leave with them.
+
+use std::fmt::Display;
+
+/// The documented exit codes. A shell script (or a test) can tell these apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum ExitCode {
+    /// The message was sent (and, from stage 03 on, confirmed by the server).
+    Ok = 0,
+    /// The command line was fine, but the work failed: for example `kill(2)` said
+    /// there is no such process.
+    Failure = 1,
+    /// The command line was wrong: missing or extra arguments, or a PID that is not a
+    /// single positive process ID. Nothing was sent.
+    Usage = 2,
+}
+
+/// Print `program: message` as one line on stderr and exit with `code`.
+pub fn fail(code: ExitCode, message: impl Display) -> ! {
+    eprintln!("{}: {message}", program_name());
+    std::process::exit(code as i32)
+}
+
+/// The name this program was started as (`stage01-client`, `client`, …), for messages.
+pub fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|path| path.file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "minitalk".to_owned())
+}

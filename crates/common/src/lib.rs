@@ -1,0 +1,15 @@
+//! Plumbing that every stage's programs share, so that each stage's own source can be
+//! about its one new idea: reading the command line, refusing PIDs that `kill(2)` would
+//! treat as something other than "one process", and leaving with a documented exit code.
+//!
+//! Nothing in here touches signals; the lessons live in the stages.
+
+pub mod args;
+pub mod env;
+pub mod exit;
+pub mod pid;
+pub mod raw;
+
+pub use args::ClientArgs;
+pub use exit::{ExitCode, fail};
+pub use pid::{PidError, parse_pid};

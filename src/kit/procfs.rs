@@ -1,0 +1,152 @@
+//! What Linux's `/proc/PID/status` says about a process's signals: how tests observe
+//! pending and blocked signals without asking the process (which may be stopped).
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+/// A set of signals as `/proc/PID/status` prints it: a hexadecimal mask in which bit
+/// `n - 1` stands for signal `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalMask(pub u64);
+
+impl SignalMask {
+    pub fn contains(self, signal: Signal) -> bool {
+        self.0 & (1 << (signal as i32 - 1)) != 0
+    }
+
+    /// How many signals the mask holds.
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// One `Key:\tvalue` line of `/proc/PID/status`, or `None` if the process is gone.
+pub fn status_field(pid: Pid, key: &str) -> Option<String> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        (name == key).then(|| value.trim().to_owned())
+    })
+}
+
+fn mask(pid: Pid, key: &str) -> Option<SignalMask> {
+    let hex = status_field(pid, key)?;
+    u64::from_str_radix(&hex, 16).ok().map(SignalMask)
+}
+
+/// Signals pending for the whole process (`ShdPnd`: where `kill(2)` puts them) or for its
+/// main thread (`SigPnd`).
+pub fn pending(pid: Pid) -> Option<SignalMask> {
+    Some(SignalMask(mask(pid, "ShdPnd")?.0 | mask(pid, "SigPnd")?.0))
+}
+
+/// Signals the process blocks (`SigBlk`).
+pub fn blocked(pid: Pid) -> Option<SignalMask> {
+    mask(pid, "SigBlk")
+}
+
+/// Signals the process has a handler for (`SigCgt`).
+pub fn caught(pid: Pid) -> Option<SignalMask> {
+    mask(pid, "SigCgt")
+}
+
+/// The one-letter state: `R` running, `S` sleeping, `T` stopped, `Z` zombie, …
+pub fn state(pid: Pid) -> Option<char> {
+    status_field(pid, "State")?.chars().next()
+}
+
+/// The parent's PID.
+pub fn parent(pid: Pid) -> Option<Pid> {
+    status_field(pid, "PPid")?.parse().ok().map(Pid::from_raw)
+}
+
+/// Whether `pid` is `ancestor` or one of its descendants: how the kit validates a PID that a
+/// program printed before it signals it.
+pub fn is_descendant_of(pid: Pid, ancestor: Pid) -> bool {
+    let mut current = pid;
+    for _ in 0..64 {
+        if current == ancestor {
+            return true;
+        }
+        match parent(current) {
+            Some(next) if next.as_raw() > 1 => current = next,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The PIDs of `pid`'s children (all threads), from `/proc/PID/task/*/children`.
+pub fn children(pid: Pid) -> Vec<Pid> {
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for task in tasks.flatten() {
+        let list = fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        found.extend(
+            list.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .map(Pid::from_raw),
+        );
+    }
+    found
+}
+
+/// Re-check `condition` until it returns `Some`, at most `timeout`; panics naming `what`.
+///
+/// `/proc` sends no notification when a process changes, so this polls. Each poll is a
+/// cheap read, and the loop ends the moment the condition holds: it waits for an event,
+/// it does not sleep for a guessed time.
+pub fn poll<T>(timeout: Duration, what: &str, mut condition: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(found) = condition() {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited {timeout:?} for {what} in vain"
+        );
+        std::thread::yield_now();
+    }
+}
+
+/// Wait until `pid` is in `state` (see [`state`]).
+pub fn wait_for_state(pid: Pid, wanted: char, timeout: Duration) {
+    poll(
+        timeout,
+        &format!("PID {pid} to be in state {wanted}"),
+        || (state(pid)? == wanted).then_some(()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_use_bit_n_minus_1_for_signal_n() {
+        let usr1_and_usr2 = SignalMask((1 << 9) | (1 << 11));
+        assert!(usr1_and_usr2.contains(Signal::SIGUSR1));
+        assert!(usr1_and_usr2.contains(Signal::SIGUSR2));
+        assert!(!usr1_and_usr2.contains(Signal::SIGTERM));
+        assert_eq!(usr1_and_usr2.len(), 2);
+    }
+
+    #[test]
+    fn reads_this_process() {
+        let me = nix::unistd::getpid();
+        assert!(state(me).is_some());
+        assert!(pending(me).is_some());
+        assert!(is_descendant_of(me, me));
+        assert!(is_descendant_of(me, nix::unistd::getppid()));
+    }
+}

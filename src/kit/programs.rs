@@ -1,0 +1,124 @@
+//! Which server and client a test runs: the stage's own, or yours.
+
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Once;
+
+use assert_cmd::assert::{Assert, OutputAssertExt};
+
+use super::{DEADLINE, Server};
+
+/// The server and client under test.
+///
+/// By default a stage's tests run the stage's own binaries. When `MINITALK_SERVER` or
+/// `MINITALK_CLIENT` names another executable (a path, or a name found on `PATH`), the
+/// same tests run that program instead: test your own minitalk, in any language.
+#[derive(Clone, Debug)]
+pub struct Programs {
+    server: PathBuf,
+    client: PathBuf,
+    external_server: bool,
+    external_client: bool,
+    client_env: Vec<(OsString, OsString)>,
+}
+
+impl Programs {
+    /// The stage's own programs, unless the environment names others.
+    pub fn new(own_server: &str, own_client: &str) -> Programs {
+        let server = std::env::var_os("MINITALK_SERVER").filter(|v| !v.is_empty());
+        let client = std::env::var_os("MINITALK_CLIENT").filter(|v| !v.is_empty());
+        let programs = Programs {
+            external_server: server.is_some(),
+            external_client: client.is_some(),
+            server: server.map_or_else(|| own_server.into(), PathBuf::from),
+            client: client.map_or_else(|| own_client.into(), PathBuf::from),
+            client_env: Vec::new(),
+        };
+        static ANNOUNCE: Once = Once::new();
+        if programs.external_server || programs.external_client {
+            ANNOUNCE.call_once(|| {
+                eprintln!(
+                    "minitalk test kit: server = {}, client = {}",
+                    programs.server.display(),
+                    programs.client.display()
+                )
+            });
+        }
+        programs
+    }
+
+    /// Whether either program is not the stage's own (a test of a stage-specific detail,
+    /// such as a hand-made frame, skips itself then).
+    pub fn is_external(&self) -> bool {
+        self.external_server || self.external_client
+    }
+
+    /// Whether the client is not the stage's own.
+    pub fn external_client(&self) -> bool {
+        self.external_client
+    }
+
+    /// Set an environment variable for every client this `Programs` starts (for example
+    /// `MINITALK_DELAY_US` for the sleep-paced stages). Your own programs may ignore it.
+    pub fn with_client_env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.client_env
+            .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self
+    }
+
+    /// A command that starts the server.
+    pub fn server_command(&self) -> Command {
+        Command::new(&self.server)
+    }
+
+    /// A command that starts the client, with the extra environment set.
+    pub fn client_command(&self) -> Command {
+        let mut command = Command::new(&self.client);
+        command.envs(self.client_env.iter().map(|(k, v)| (k, v)));
+        command
+    }
+
+    /// Run the client with `args` (stdin empty) to completion, at most [`DEADLINE`].
+    /// Returns an `assert_cmd` assertion on its exit status, stdout and stderr.
+    pub fn client<I, S>(&self, args: I) -> Assert
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.client_with_stdin(args, Vec::new())
+    }
+
+    /// Run the client with `args`, feeding it `stdin`.
+    pub fn client_with_stdin<I, S>(&self, args: I, stdin: impl Into<Vec<u8>>) -> Assert
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = self.client_command();
+        command.args(args);
+        assert_cmd::Command::from_std(command)
+            .write_stdin(stdin)
+            .timeout(DEADLINE)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run client {}: {e}", self.client.display()))
+            .assert()
+    }
+
+    /// Send `message` to `server`: `client <server-pid> <message>`.
+    pub fn send(&self, server: &Server, message: impl AsRef<OsStr>) -> Assert {
+        let pid = server.pid().to_string();
+        self.client([OsStr::new(&pid), message.as_ref()])
+    }
+
+    /// Start the client in the background (for a test that stops or kills it mid-way).
+    pub fn spawn_client<I, S>(&self, args: I) -> super::Process
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = self.client_command();
+        command.args(args);
+        super::Process::spawn(command)
+    }
+}

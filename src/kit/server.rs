@@ -1,0 +1,206 @@
+//! A server under test: started, its PID read from its first line, its messages awaited.
+
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+use super::diff::describe_mismatch;
+use super::process::Process;
+use super::procfs;
+use super::{DEADLINE, Programs, STARTUP};
+
+/// A running server. Dropping it kills and reaps it.
+pub struct Server {
+    process: Process,
+    pid: Pid,
+    /// Where the next expected message starts in stdout.
+    cursor: usize,
+}
+
+impl Server {
+    /// Start the server and read its PID from the first line it prints (the first run of
+    /// decimal digits in it, so `12345`, `PID: 12345` and `Server PID = 12345` all work).
+    ///
+    /// Fails with everything printed so far if no such line comes within [`STARTUP`], or if
+    /// the PID is not the server's own (or a descendant's): the kit only ever signals
+    /// processes it started.
+    pub fn start(programs: &Programs) -> Server {
+        Self::start_command(programs.server_command())
+    }
+
+    /// Start a server from an arbitrary command (for a test that passes options).
+    pub fn start_command(command: std::process::Command) -> Server {
+        let program = command.get_program().to_string_lossy().into_owned();
+        let process = Process::spawn(command);
+        let deadline = Instant::now() + STARTUP;
+        let line = process
+            .stdout
+            .first_line(deadline)
+            .unwrap_or_else(|so_far| {
+                let why = match process.try_status() {
+                    Some(status) => format!("it exited ({status}) first"),
+                    None => format!("none came within {STARTUP:?}"),
+                };
+                panic!(
+                    "expected the server {program} to print its PID on its first line, but {why}\n\
+                 stdout so far: {:?}\nstderr so far: {:?}",
+                    String::from_utf8_lossy(&so_far),
+                    process.stderr.text()
+                )
+            });
+        let text = String::from_utf8_lossy(&line).into_owned();
+        let pid = first_number(&text).unwrap_or_else(|| {
+            panic!("the server's first line should contain its PID, but it is {text:?}")
+        });
+        let pid = Pid::from_raw(pid);
+        assert!(
+            pid.as_raw() > 1 && procfs::is_descendant_of(pid, process.pid()),
+            "the server printed PID {pid} on its first line ({text:?}), but the process the \
+             test started is {}: refusing to signal a process the test did not create",
+            process.pid()
+        );
+        // Messages start after the PID line's newline.
+        let cursor = process
+            .stdout
+            .bytes()
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("first_line saw a newline")
+            + 1;
+        Server {
+            process,
+            pid,
+            cursor,
+        }
+    }
+
+    /// The PID the server printed (validated: a process this test started).
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// The underlying process, for its stderr and its exit.
+    pub fn process(&mut self) -> &mut Process {
+        &mut self.process
+    }
+
+    /// Wait until the server prints exactly `message` next (a `\n` after it is allowed),
+    /// within [`DEADLINE`]. Panics with a readable diff as soon as the output departs from
+    /// the expected bytes, or at the deadline.
+    pub fn expect_message(&mut self, message: impl AsRef<[u8]>) {
+        self.expect_message_within(message, DEADLINE)
+    }
+
+    /// [`Server::expect_message`] with an explicit deadline.
+    pub fn expect_message_within(&mut self, message: impl AsRef<[u8]>, timeout: Duration) {
+        let expected = message.as_ref();
+        let start = self.cursor;
+        let deadline = Instant::now() + timeout;
+        let outcome = self.process.stdout.wait_until(deadline, |bytes, _| {
+            let mut got = &bytes[start.min(bytes.len())..];
+            // The newline that ended the previous message may come late.
+            if !expected.starts_with(b"\n") && got.first() == Some(&b'\n') {
+                got = &got[1..];
+            }
+            let common = got.len().min(expected.len());
+            if got[..common] != expected[..common] {
+                return Some(Err(got.to_vec()));
+            }
+            (got.len() >= expected.len()).then_some(Ok(bytes.len() - got.len()))
+        });
+        match outcome {
+            Ok(Ok(offset)) => self.cursor = offset + expected.len(),
+            Ok(Err(got)) => self.fail(expected, &got, "the server printed something else"),
+            Err(all) => {
+                let mut got = &all[start.min(all.len())..];
+                if got.first() == Some(&b'\n') {
+                    got = &got[1..];
+                }
+                let why = match self.process.try_status() {
+                    Some(status) => format!("the server exited ({status})"),
+                    None => format!("nothing more came within {timeout:?}"),
+                };
+                self.fail(expected, got, &why)
+            }
+        }
+    }
+
+    /// Everything the server printed after its PID line that no `expect_message` consumed.
+    pub fn unread_output(&self) -> Vec<u8> {
+        let bytes = self.process.stdout.bytes();
+        bytes[self.cursor.min(bytes.len())..].to_vec()
+    }
+
+    /// Wait until the server's stderr contains `needle`.
+    pub fn expect_stderr(&self, needle: &str) -> String {
+        self.process
+            .stderr
+            .wait_for_text(needle, Instant::now() + DEADLINE)
+            .unwrap_or_else(|so_far| {
+                panic!("expected the server's stderr to contain {needle:?}, got {so_far:?}")
+            })
+    }
+
+    /// Send `signal` to the server (a process this test started).
+    pub fn signal(&self, signal: Signal) {
+        nix::sys::signal::kill(self.pid, signal)
+            .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+    }
+
+    /// Stop the server with SIGSTOP and wait until the kernel reports it stopped. A stopped
+    /// process handles no signal: what arrives stays pending, and the test can read it.
+    pub fn stop(&self) {
+        self.signal(Signal::SIGSTOP);
+        procfs::wait_for_state(self.pid, 'T', STARTUP);
+    }
+
+    /// Let a stopped server go on.
+    pub fn resume(&self) {
+        self.signal(Signal::SIGCONT);
+    }
+
+    /// Signals pending for the server right now, from `/proc`.
+    pub fn pending_signals(&self) -> procfs::SignalMask {
+        procfs::pending(self.pid).expect("the server is running")
+    }
+
+    /// Wait until at least one signal is pending for the server (useful while it is
+    /// stopped with SIGSTOP: it proves that a sender has started sending).
+    pub fn wait_for_pending(&self, timeout: Duration) -> procfs::SignalMask {
+        procfs::poll(timeout, "a signal pending for the server", || {
+            Some(self.pending_signals()).filter(|pending| !pending.is_empty())
+        })
+    }
+
+    fn fail(&self, expected: &[u8], got: &[u8], why: &str) -> ! {
+        panic!(
+            "expected the server to print {:?} next, but {why}.\n{}\nserver stderr: {:?}",
+            String::from_utf8_lossy(&expected[..expected.len().min(80)]),
+            describe_mismatch(expected, got),
+            self.process.stderr.text()
+        )
+    }
+}
+
+fn first_number(text: &str) -> Option<i32> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_number;
+
+    #[test]
+    fn finds_the_pid_in_common_first_lines() {
+        assert_eq!(first_number("12345"), Some(12345));
+        assert_eq!(first_number("PID: 12345"), Some(12345));
+        assert_eq!(first_number("Server PID = 42 ready"), Some(42));
+        assert_eq!(first_number("no pid here"), None);
+    }
+}

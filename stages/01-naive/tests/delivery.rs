@@ -1,0 +1,55 @@
+//! Stage 01's specification: what a user sees when the server and client work.
+
+use workbook::kit::{Programs, PtyServer, Server};
+
+/// The stage's programs. The client sleeps 2 ms after each signal here, ten times the
+/// default: these tests specify the protocol, and on a loaded machine a server can wait
+/// that long for a CPU. (`sleep_pacing.rs` shows what happens when it waits longer.)
+fn programs() -> Programs {
+    workbook::programs!("stage01").with_client_env("MINITALK_DELAY_US", "2000")
+}
+
+#[test]
+fn server_prints_its_pid_on_its_first_line() {
+    // The kit reads the first line, finds the PID in it and checks that it is the PID of
+    // the process it started; anything else fails here.
+    let server = Server::start(&programs());
+    assert!(server.pid().as_raw() > 1);
+}
+
+#[test]
+fn server_prints_its_pid_on_a_terminal_too() {
+    // A pty, as when a user runs the server in a terminal.
+    let programs = programs();
+    let mut server = PtyServer::start(&programs);
+    let pid = server.pid().to_string();
+    programs
+        .client([pid.as_str(), "seen on a terminal"])
+        .success();
+    assert_eq!(server.read_line(), "seen on a terminal");
+}
+
+#[test]
+fn one_message_is_printed_exactly() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    programs.send(&server, "Hello, minitalk!").success();
+    server.expect_message("Hello, minitalk!\n");
+}
+
+#[test]
+fn messages_from_several_clients_in_a_row_are_printed_exactly() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    let messages = [
+        "first client",
+        "second client, a little longer: 0123456789",
+        "x",
+        "third: punctuation !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+    ];
+    for message in messages {
+        // Each run of the client is a new process: a new sender.
+        programs.send(&server, message).success();
+        server.expect_message(format!("{message}\n"));
+    }
+}

@@ -1,0 +1,35 @@
+//! Why pacing by sleeping is fragile, asserting only what the kernel guarantees.
+//!
+//! The client sleeps after each signal and hopes the server has handled it by then.
+//! Nothing makes sure of it: the scheduler may not run the server for a while. This test
+//! makes "a while" as long as it takes by stopping the server with SIGSTOP. While it is
+//! stopped, each of SIGUSR1 and SIGUSR2 can be pending at most once, because standard
+//! signals are not queued: the rest of the message is discarded by the kernel, and the
+//! client, which cannot tell, exits 0 all the same.
+
+use nix::sys::signal::Signal;
+use workbook::kit::Server;
+
+#[test]
+fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
+    let programs = workbook::programs!("stage01");
+    if programs.external_client() {
+        eprintln!("SKIPPED: this test is about the workbook's sleep-paced client");
+        return;
+    }
+    let server = Server::start(&programs);
+    server.stop();
+
+    // "hi" and its terminator are 24 signals, both kinds among them.
+    programs.send(&server, "hi").success();
+
+    let pending = server.pending_signals();
+    assert!(pending.contains(Signal::SIGUSR1), "{pending:?}");
+    assert!(pending.contains(Signal::SIGUSR2), "{pending:?}");
+    assert_eq!(
+        pending.len(),
+        2,
+        "24 signals were sent; exactly one of each kind can be waiting: {pending:?}"
+    );
+    server.resume();
+}
