@@ -14,6 +14,17 @@ pub enum ExitCode {
     /// The command line was wrong: missing or extra arguments, or a PID that is not a
     /// single positive process ID. Nothing was sent.
     Usage = 2,
+    /// No process has that PID (`kill(pid, 0)` said `ESRCH`). Nothing was sent.
+    NoSuchProcess = 3,
+    /// The process exists but we may not signal it (`EPERM`). Nothing was sent.
+    NotPermitted = 4,
+    /// The process exists but does not catch or block SIGUSR1 and SIGUSR2: our first
+    /// signal would terminate it, so it is not a minitalk server. Nothing was sent.
+    NotAServer = 5,
+    /// The server stopped answering: no acknowledgement within the timeout.
+    Timeout = 6,
+    /// The server answered that it refused or could not verify the message.
+    Refused = 7,
 }
 
 /// Print `program: message` as one line on stderr and exit with `code`.
