@@ -1,0 +1,40 @@
+//! Stage 02's specification: messages arrive whole, and the server knows who sent them.
+
+use workbook::kit::{Programs, Server};
+
+/// The client still paces by sleeping in this stage; 2 ms per signal leaves a loaded
+/// machine time to run the server (see stage 01's `sleep_pacing.rs`).
+fn programs() -> Programs {
+    workbook::programs!("stage02").with_client_env("MINITALK_DELAY_US", "2000")
+}
+
+#[test]
+fn server_prints_its_pid_on_its_first_line() {
+    let server = Server::start(&programs());
+    assert!(server.pid().as_raw() > 1);
+}
+
+#[test]
+fn messages_from_several_clients_in_a_row_are_printed_exactly() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    for message in ["first client", "second, with digits 0123456789", "z"] {
+        programs.send(&server, message).success();
+        server.expect_message(format!("{message}\n"));
+    }
+}
+
+#[test]
+fn server_reports_the_pid_of_each_sender() {
+    let programs = programs();
+    if programs.is_external() {
+        eprintln!("SKIPPED: the stderr report is this stage's own detail");
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "who am I?"]);
+    assert!(client.wait(workbook::kit::DEADLINE).success());
+    server.expect_message("who am I?\n");
+    server.expect_stderr(&format!("9 bytes from PID {}", client.pid()));
+}
