@@ -35,6 +35,8 @@ pub struct Process {
 
 impl Process {
     /// Start `command` with piped stdin, stdout and stderr.
+    // The child is reaped with waitpid in `kill` (on drop), not with `Child::wait`.
+    #[allow(clippy::zombie_processes)]
     pub fn spawn(mut command: Command) -> Process {
         command
             .stdin(Stdio::piped())
@@ -152,12 +154,7 @@ impl Process {
         // The child is either alive or an unreaped zombie, so its PID (and with it the
         // group ID) still belongs to us. The group may already be empty: that is fine.
         let _ = killpg(self.pid, Signal::SIGKILL);
-        loop {
-            match waitpid(self.pid, None) {
-                Err(Errno::EINTR) => continue,
-                _ => break,
-            }
-        }
+        while waitpid(self.pid, None) == Err(Errno::EINTR) {}
         self.reaped = true;
     }
 }
