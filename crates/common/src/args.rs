@@ -26,6 +26,26 @@ impl ClientArgs {
         }
     }
 
+    /// The message as bytes. A message of exactly `-` means "read it from standard input,
+    /// to its end": Linux limits one argument to 128 KiB (`MAX_ARG_STRLEN`; a longer
+    /// one makes `execve` fail with `E2BIG`), so long messages come that way. To send a
+    /// lone `-`, pipe it: `printf %s - | client PID -`.
+    pub fn message_bytes(&self) -> Vec<u8> {
+        use std::io::Read;
+        use std::os::unix::ffi::OsStrExt;
+        if self.message != "-" {
+            return self.message.as_bytes().to_vec();
+        }
+        let mut bytes = Vec::new();
+        if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            fail(
+                ExitCode::Failure,
+                format!("cannot read the message from standard input: {error}"),
+            );
+        }
+        bytes
+    }
+
     /// The pure part of [`ClientArgs::from_env`], for tests.
     pub fn parse(args: Vec<OsString>) -> Result<ClientArgs, String> {
         let usage = format!("usage: {} <server-pid> <message>", program_name());

@@ -27,6 +27,46 @@ pub enum ExitCode {
     Refused = 7,
 }
 
+impl ExitCode {
+    /// A few words for usage texts: what a script can conclude from this code.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Ok => "the server confirmed the message",
+            ExitCode::Failure => "a signal could not be sent, or the message could not be read",
+            ExitCode::Usage => "wrong arguments, or a PID that cannot be one process; nothing sent",
+            ExitCode::NoSuchProcess => "no process has that PID; nothing sent",
+            ExitCode::NotPermitted => "that process is not ours to signal; nothing sent",
+            ExitCode::NotAServer => {
+                "that process does not catch SIGUSR1 and SIGUSR2 (not a server); nothing sent"
+            }
+            ExitCode::Timeout => "the server stopped answering within the timeout",
+            ExitCode::Refused => "the server refused or dropped the message",
+        }
+    }
+}
+
+/// The "exit codes" section of a usage text, one line per code, from one source: the
+/// documentation of [`ExitCode`] and the text a program prints cannot drift apart.
+pub fn describe(codes: &[ExitCode]) -> String {
+    let mut text = String::from("exit codes:\n");
+    for &code in codes {
+        text.push_str(&format!("  {}  {}\n", code as i32, code.meaning()));
+    }
+    text
+}
+
+/// If the first argument is `--help` or `-h`, print `text` on stdout and exit 0.
+pub fn help_if_asked(text: &str) {
+    let first = std::env::args_os().nth(1);
+    if first
+        .as_deref()
+        .is_some_and(|arg| arg == "--help" || arg == "-h")
+    {
+        print!("{text}");
+        std::process::exit(0);
+    }
+}
+
 /// Print `program: message` as one line on stderr and exit with `code`.
 pub fn fail(code: ExitCode, message: impl Display) -> ! {
     eprintln!("{}: {message}", program_name());

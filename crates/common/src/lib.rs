@@ -2,14 +2,17 @@
 //! about its one new idea: reading the command line, refusing PIDs that `kill(2)` would
 //! treat as something other than "one process", and leaving with a documented exit code.
 //!
-//! Nothing in here touches signals; the lessons live in the stages.
+//! Nothing in here sends signals; the lessons live in the stages. (`target` asks the
+//! kernel, with `kill(pid, 0)`, whether a signal *could* be sent.)
 
 pub mod args;
 pub mod env;
 pub mod exit;
 pub mod pid;
 pub mod raw;
+pub mod target;
 
 pub use args::ClientArgs;
 pub use exit::{ExitCode, fail};
 pub use pid::{PidError, parse_pid};
+pub use target::TargetError;

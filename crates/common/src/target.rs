@@ -1,0 +1,214 @@
+//! Is this PID a minitalk server? Checked by a client *before* its first signal.
+//!
+//! [`parse_pid`](crate::parse_pid) already refused what `kill(2)` would read as a group or
+//! as "everyone". A positive PID can still be wrong, and a wrong PID is dangerous: the
+//! default action of SIGUSR1 and SIGUSR2 is to *terminate* the process. A typo in the PID
+//! would kill whatever unrelated program happens to have that number. So, in order:
+//!
+//! 1. the PID is at most the system's `pid_max` (`/proc/sys/kernel/pid_max`): above it, no
+//!    process can have it;
+//! 2. the process exists: `kill(pid, 0)` sends nothing but runs the same checks as a real
+//!    signal, and tells "no such process" (`ESRCH`) from "not yours" (`EPERM`);
+//! 3. it catches or blocks both SIGUSR1 and SIGUSR2 (`SigCgt` and `SigBlk` in
+//!    `/proc/PID/status`): otherwise our first signal would kill it.
+//!
+//! A small window remains: the process could exit, and its PID be reused, between the
+//! check and the first signal. Closing it needs a pidfd (`pidfd_open`,
+//! `pidfd_send_signal`); for a human typing a PID the check is what matters.
+
+use std::fmt;
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::exit::ExitCode;
+
+/// Why a PID is not a safe target. Each reason has its own exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetError {
+    /// Above `/proc/sys/kernel/pid_max`: no process can have this PID.
+    AbovePidMax { pid: Pid, pid_max: i32 },
+    /// `kill(pid, 0)` said `ESRCH`.
+    NoSuchProcess(Pid),
+    /// `kill(pid, 0)` said `EPERM`: the process belongs to someone else.
+    NotPermitted(Pid),
+    /// The process neither catches nor blocks these signals: they would terminate it.
+    NotAServer { pid: Pid, exposed: Vec<Signal> },
+    /// `/proc/PID/status` could not be read, so the check above cannot be made.
+    Unverifiable { pid: Pid, why: String },
+}
+
+impl TargetError {
+    /// The documented exit code for this refusal.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            TargetError::AbovePidMax { .. } => ExitCode::Usage,
+            TargetError::NoSuchProcess(_) => ExitCode::NoSuchProcess,
+            TargetError::NotPermitted(_) => ExitCode::NotPermitted,
+            TargetError::NotAServer { .. } | TargetError::Unverifiable { .. } => {
+                ExitCode::NotAServer
+            }
+        }
+    }
+}
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetError::AbovePidMax { pid, pid_max } => write!(
+                f,
+                "refusing PID {pid}: it is above this system's pid_max ({pid_max}), no process can have it"
+            ),
+            TargetError::NoSuchProcess(pid) => {
+                write!(f, "no process has PID {pid}: is the server running?")
+            }
+            TargetError::NotPermitted(pid) => write!(
+                f,
+                "PID {pid} belongs to another user: not permitted to signal it"
+            ),
+            TargetError::NotAServer { pid, exposed } => {
+                let names: Vec<&str> = exposed.iter().map(|s| s.as_str()).collect();
+                write!(
+                    f,
+                    "PID {pid} is not a minitalk server: it neither catches nor blocks {}, \
+                     so our first signal would kill it",
+                    names.join(" and ")
+                )
+            }
+            TargetError::Unverifiable { pid, why } => write!(
+                f,
+                "cannot tell whether PID {pid} is a minitalk server ({why}): not signalling it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+// ANCHOR: check
+/// Check, without sending any signal, that `pid` is a process we may signal and that
+/// SIGUSR1 and SIGUSR2 will not terminate it.
+pub fn check(pid: Pid) -> Result<(), TargetError> {
+    if let Some(pid_max) = pid_max()
+        && pid.as_raw() > pid_max
+    {
+        return Err(TargetError::AbovePidMax { pid, pid_max });
+    }
+    // Signal 0: the kernel checks that the process exists and that we may signal it,
+    // then delivers nothing.
+    match kill(pid, None) {
+        Ok(()) => {}
+        Err(Errno::ESRCH) => return Err(TargetError::NoSuchProcess(pid)),
+        Err(Errno::EPERM) => return Err(TargetError::NotPermitted(pid)),
+        Err(other) => {
+            return Err(TargetError::Unverifiable {
+                pid,
+                why: format!("kill(pid, 0): {other}"),
+            });
+        }
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|error| {
+        TargetError::Unverifiable {
+            pid,
+            why: format!("/proc/{pid}/status: {error}"),
+        }
+    })?;
+    let mask = |key: &str| -> Result<u64, TargetError> {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
+            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+            .ok_or_else(|| TargetError::Unverifiable {
+                pid,
+                why: format!("no {key} line in /proc/{pid}/status"),
+            })
+    };
+    // A handler (SigCgt) or a block (SigBlk) both keep the default action, termination,
+    // from happening. A zombie has neither.
+    let safe = mask("SigCgt")? | mask("SigBlk")?;
+    let exposed: Vec<Signal> = [Signal::SIGUSR1, Signal::SIGUSR2]
+        .into_iter()
+        .filter(|&signal| safe & bit(signal) == 0)
+        .collect();
+    if exposed.is_empty() {
+        Ok(())
+    } else {
+        Err(TargetError::NotAServer { pid, exposed })
+    }
+}
+// ANCHOR_END: check
+
+/// Signal `n` is bit `n - 1` of the masks in `/proc/PID/status`.
+fn bit(signal: Signal) -> u64 {
+    1 << (signal as i32 - 1)
+}
+
+/// The highest PID this system hands out, or `None` if it cannot be read.
+pub fn pid_max() -> Option<i32> {
+    std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, sigaction};
+
+    #[test]
+    fn pids_above_pid_max_are_refused_without_a_syscall() {
+        let max = pid_max().expect("Linux has /proc/sys/kernel/pid_max");
+        let error = check(Pid::from_raw(max + 1)).unwrap_err();
+        assert_eq!(error.exit_code(), ExitCode::Usage);
+        assert!(error.to_string().contains("pid_max"), "{error}");
+    }
+
+    #[test]
+    fn pid_1_is_not_ours_or_not_a_server() {
+        // As a normal user, EPERM; as root (a container), init does not catch SIGUSR1.
+        // Either way it is refused, and nothing is sent.
+        let error = check(Pid::from_raw(1)).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                TargetError::NotPermitted(_) | TargetError::NotAServer { .. }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_process_that_catches_both_signals_passes() {
+        // Handlers are process-wide (SigCgt), so install harmless ones in this test
+        // process and ask about it. No test here sends itself these signals.
+        extern "C" fn ignore(_: nix::libc::c_int) {}
+        let action = SigAction::new(
+            SigHandler::Handler(ignore),
+            SaFlags::empty(),
+            SigSet::empty(),
+        );
+        for signal in [Signal::SIGUSR1, Signal::SIGUSR2] {
+            // SAFETY: the handler does nothing at all, which is async-signal-safe.
+            unsafe { sigaction(signal, &action) }.unwrap();
+        }
+        assert_eq!(check(nix::unistd::getpid()), Ok(()));
+    }
+
+    #[test]
+    fn a_plain_process_is_not_a_server() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("1000")
+            .spawn()
+            .unwrap();
+        let pid = Pid::from_raw(child.id() as i32);
+        let result = check(pid);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let error = result.unwrap_err();
+        assert_eq!(error.exit_code(), ExitCode::NotAServer);
+        assert!(error.to_string().contains("SIGUSR1 and SIGUSR2"), "{error}");
+    }
+}
