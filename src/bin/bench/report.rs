@@ -1,0 +1,444 @@
+//! The results as markdown tables (stdout and the book) and as CSV.
+
+use crate::ceiling::Ceiling;
+use crate::machine::Machine;
+use crate::pingpong::Wait;
+use crate::run::{Outcome, Row};
+use crate::size::{format_rate, format_size, grouped, three_digits};
+use crate::stats::Summary;
+use crate::table::{Align, markdown};
+
+/// How the run was set up, for the machine note.
+pub struct Setup {
+    pub n: u64,
+    pub runs: usize,
+    /// Average number of CPUs other programs kept busy during the run.
+    pub others_busy: f64,
+    pub build_note: Option<String>,
+}
+
+pub fn machine(machine: &Machine, setup: &Setup) -> String {
+    let mut out = format!(
+        "Measured on {} on a {}-CPU {} (Linux {}, {} RAM), {}, {}. \
+         Ping-pong: {} round trips per variant; every figure is the median of {} runs.\n",
+        machine.date,
+        machine.cpus,
+        machine.cpu,
+        machine.kernel,
+        machine.memory,
+        machine.rustc,
+        machine.cc,
+        grouped(setup.n as f64),
+        setup.runs,
+    );
+    out.push('\n');
+    out.push_str(&format!(
+        "While it ran, other programs kept {:.2} of the {} CPUs busy on average{}\n",
+        setup.others_busy,
+        machine.cpus,
+        if setup.others_busy >= 0.25 {
+            ": other work was running, so the absolute figures are lower and noisier than \
+             on a quiet machine. The ratios, measured side by side in the same run, hold \
+             better."
+        } else {
+            " (a quiet machine)."
+        }
+    ));
+    if let Some(note) = &setup.build_note {
+        out.push_str(&format!("\n> [!WARNING]\n> {note}\n"));
+    }
+    out
+}
+
+pub fn ceiling(ceiling: &Ceiling) -> String {
+    let mut rows = Vec::new();
+    for wait in Wait::ALL {
+        let rust = ceiling.round_trips("Rust", wait);
+        let c = ceiling.round_trips("C", wait);
+        let error = |language: &str| {
+            ceiling
+                .rows
+                .iter()
+                .find(|r| r.language == language && r.wait == wait)
+                .and_then(|r| r.result.as_ref().err().cloned())
+        };
+        rows.push(vec![
+            describe_wait(wait).to_owned(),
+            rust.map_or_else(
+                || format!("FAILED: {}", error("Rust").unwrap_or_default()),
+                |s| grouped(s.median),
+            ),
+            rust.map_or_else(String::new, |s| {
+                format!("{}–{}", grouped(s.min), grouped(s.max))
+            }),
+            rust.map_or_else(String::new, |s| format_rate(s.median / 8.0)),
+            match (c, error("C")) {
+                (Some(s), _) => grouped(s.median),
+                (None, Some(why)) => format!("FAILED: {why}"),
+                (None, None) => "—".to_owned(),
+            },
+            match (rust, c) {
+                (Some(r), Some(c)) => format!("{:.0}%", 100.0 * r.median / c.median),
+                _ => "—".to_owned(),
+            },
+        ]);
+    }
+    let mut out = markdown(
+        &[
+            ("Ping-pong of SIGUSR1", Align::Left),
+            ("Round trips/s (Rust)", Align::Right),
+            ("min–max", Align::Right),
+            ("Ceiling: 1 bit per round trip", Align::Right),
+            ("Round trips/s (C)", Align::Right),
+            ("Rust ÷ C", Align::Right),
+        ],
+        &rows,
+    );
+    if let Some(why) = &ceiling.c_missing {
+        out.push_str(&format!("\nThe C ping-pong did not run: {why}.\n"));
+    }
+    out
+}
+
+fn describe_wait(wait: Wait) -> &'static str {
+    match wait {
+        Wait::Sigtimedwait => "blocked, taken with sigtimedwait",
+        Wait::Sigsuspend => "handler + sigsuspend",
+    }
+}
+
+/// Every stage, one row per mode and size.
+pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                format!("{} {}", row.stage.id, row.stage.idea),
+                row.mode.map_or("—", |m| m.name).to_owned(),
+                size_cell(row),
+            ];
+            cells.extend(outcome_cells(row, ceiling));
+            cells
+        })
+        .collect();
+    markdown(
+        &[
+            ("Stage", Align::Left),
+            ("Mode", Align::Left),
+            ("Size", Align::Right),
+            ("Bytes/s (median)", Align::Right),
+            ("min–max", Align::Right),
+            ("% of ceiling", Align::Right),
+            ("Delivery", Align::Left),
+        ],
+        &table,
+    )
+}
+
+/// The server's memory, for the stages that report it.
+pub fn memory(rows: &[Row]) -> String {
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .filter_map(|row| match &row.outcome {
+            Outcome::Measured {
+                memory: Some(m), ..
+            } => Some(vec![
+                format!("{} {}", row.stage.id, row.mode.map_or("", |m| m.name)),
+                format_size(row.size),
+                kilobytes(m.idle_rss),
+                kilobytes(m.idle_hwm),
+                kilobytes(m.peak_hwm),
+                kilobytes(m.growth()),
+            ]),
+            _ => None,
+        })
+        .collect();
+    if table.is_empty() {
+        return "No memory figures in this run (the final stage did not run).\n".to_owned();
+    }
+    markdown(
+        &[
+            ("Stage, mode", Align::Left),
+            ("Message", Align::Right),
+            ("Idle VmRSS", Align::Right),
+            ("Idle VmHWM", Align::Right),
+            ("Peak VmHWM", Align::Right),
+            ("Peak − idle VmRSS", Align::Right),
+        ],
+        &table,
+    )
+}
+
+/// Several clients at once, against one.
+pub fn concurrency(concurrent: &[Row], single: &[Row]) -> String {
+    if concurrent.is_empty() {
+        return "No concurrency figures in this run.\n".to_owned();
+    }
+    let table: Vec<Vec<String>> = concurrent
+        .iter()
+        .map(|row| {
+            let alone = single
+                .iter()
+                .find(|s| {
+                    std::ptr::eq(s.stage, row.stage)
+                        && s.mode.map(|m| m.name) == row.mode.map(|m| m.name)
+                        && s.size == row.size
+                })
+                .and_then(Row::rate);
+            let mut cells = vec![
+                format!("{} {}", row.stage.id, row.stage.idea),
+                row.mode.map_or("—", |m| m.name).to_owned(),
+                format!("{} × {}", row.clients, format_size(row.size)),
+            ];
+            let outcome = outcome_cells(row, None);
+            cells.extend([outcome[0].clone(), outcome[1].clone()]);
+            cells.push(alone.map_or("—".to_owned(), format_rate));
+            cells.push(match (row.rate(), alone) {
+                (Some(all), Some(one)) => format!("{}×", three_digits(all / one)),
+                _ => "—".to_owned(),
+            });
+            cells.push(outcome[3].clone());
+            cells
+        })
+        .collect();
+    markdown(
+        &[
+            ("Stage", Align::Left),
+            ("Mode", Align::Left),
+            ("Clients × size", Align::Right),
+            ("Together, bytes/s", Align::Right),
+            ("min–max", Align::Right),
+            ("One client alone", Align::Right),
+            ("Together ÷ alone", Align::Right),
+            ("Delivery", Align::Left),
+        ],
+        &table,
+    )
+}
+
+fn size_cell(row: &Row) -> String {
+    match row.outcome {
+        Outcome::NotAvailable(_) => "—".to_owned(),
+        _ => format_size(row.size),
+    }
+}
+
+/// Median, range, % of the ceiling, delivery: a failure never shows a speed.
+fn outcome_cells(row: &Row, ceiling: Option<f64>) -> [String; 4] {
+    match &row.outcome {
+        Outcome::Measured { rate, .. } => [
+            format_rate(rate.median),
+            range(rate),
+            ceiling.map_or("—".to_owned(), |c| percent(rate.median / c)),
+            format!("correct, {}/{} runs", rate.count, rate.count),
+        ],
+        Outcome::Failed { reason, run } => [
+            "FAILED".to_owned(),
+            String::new(),
+            String::new(),
+            format!("FAILED in run {run}: {reason}"),
+        ],
+        Outcome::NotAvailable(why) => [
+            "not available".to_owned(),
+            String::new(),
+            String::new(),
+            why.clone(),
+        ],
+    }
+}
+
+/// `9.7–9.9 kB/s`: both ends in the unit of the larger one.
+pub fn range(summary: &Summary) -> String {
+    let (scale, unit) = match summary.max {
+        m if m >= 1e9 => (1e9, "GB/s"),
+        m if m >= 1e6 => (1e6, "MB/s"),
+        m if m >= 1e3 => (1e3, "kB/s"),
+        _ => (1.0, "B/s"),
+    };
+    format!(
+        "{}–{} {unit}",
+        three_digits(summary.min / scale),
+        three_digits(summary.max / scale)
+    )
+}
+
+/// `59%`, `4.2%`, `4 100%`: a fraction as a percentage with sensible digits.
+pub fn percent(fraction: f64) -> String {
+    let value = fraction * 100.0;
+    if value >= 1000.0 {
+        format!("{}%", grouped(value))
+    } else {
+        format!("{}%", three_digits(value))
+    }
+}
+
+fn kilobytes(kb: u64) -> String {
+    format_size(kb as usize * 1000)
+}
+
+/// Every figure in one machine-readable file.
+pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
+    let mut out = String::from(
+        "kind,stage,mode,size_bytes,clients,runs,median,min,max,unit,status,detail,\
+         idle_rss_kb,idle_hwm_kb,peak_hwm_kb\n",
+    );
+    for row in &ceiling.rows {
+        let (status, detail, s) = match &row.result {
+            Ok(s) => ("ok", String::new(), Some(*s)),
+            Err(why) => ("failed", why.clone(), None),
+        };
+        out.push_str(&csv_line(&[
+            "ceiling".into(),
+            row.language.into(),
+            row.wait.name().into(),
+            String::new(),
+            "2".into(),
+            s.map_or(String::new(), |s| s.count.to_string()),
+            s.map_or(String::new(), |s| format!("{:.1}", s.median)),
+            s.map_or(String::new(), |s| format!("{:.1}", s.min)),
+            s.map_or(String::new(), |s| format!("{:.1}", s.max)),
+            "round_trips_per_s".into(),
+            status.into(),
+            detail,
+            String::new(),
+            String::new(),
+            String::new(),
+        ]));
+    }
+    for row in single.iter().chain(concurrent) {
+        let (status, detail, s, m) = match &row.outcome {
+            Outcome::Measured { rate, memory } => ("ok", String::new(), Some(*rate), *memory),
+            Outcome::Failed { reason, run } => {
+                ("failed", format!("run {run}: {reason}"), None, None)
+            }
+            Outcome::NotAvailable(why) => ("not_available", why.clone(), None, None),
+        };
+        out.push_str(&csv_line(&[
+            if row.clients > 1 {
+                "concurrent"
+            } else {
+                "stage"
+            }
+            .into(),
+            row.stage.id.into(),
+            row.mode.map_or("", |m| m.name).into(),
+            if row.size > 0 {
+                row.size.to_string()
+            } else {
+                String::new()
+            },
+            row.clients.to_string(),
+            s.map_or(String::new(), |s| s.count.to_string()),
+            s.map_or(String::new(), |s| format!("{:.1}", s.median)),
+            s.map_or(String::new(), |s| format!("{:.1}", s.min)),
+            s.map_or(String::new(), |s| format!("{:.1}", s.max)),
+            "bytes_per_s".into(),
+            status.into(),
+            detail,
+            m.map_or(String::new(), |m| m.idle_rss.to_string()),
+            m.map_or(String::new(), |m| m.idle_hwm.to_string()),
+            m.map_or(String::new(), |m| m.peak_hwm.to_string()),
+        ]));
+    }
+    out
+}
+
+/// One CSV line; fields with a comma, a quote or a newline are quoted.
+fn csv_line(fields: &[String]) -> String {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|f| match f.contains([',', '"', '\n']) {
+            true => format!("\"{}\"", f.replace('"', "\"\"")),
+            false => f.clone(),
+        })
+        .collect();
+    format!("{}\n", quoted.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::STAGES;
+
+    fn summary(median: f64) -> Summary {
+        Summary {
+            median,
+            min: median * 0.9,
+            max: median * 1.1,
+            count: 3,
+        }
+    }
+
+    fn row(outcome: Outcome) -> Row {
+        Row {
+            stage: &STAGES[2],
+            mode: Some(&STAGES[2].modes[0]),
+            size: 10_000,
+            clients: 1,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn a_failed_delivery_shows_no_speed() {
+        let rows = [row(Outcome::Failed {
+            reason: "line 1: 9999 bytes printed where 10000 were sent".into(),
+            run: 2,
+        })];
+        let table = stages(&rows, Some(10_000.0));
+        let line = table.lines().nth(2).unwrap();
+        assert!(line.contains("FAILED in run 2"), "{line}");
+        assert!(
+            !line.contains("B/s"),
+            "a failure must not show a rate: {line}"
+        );
+        assert!(!line.contains('%'), "{line}");
+    }
+
+    #[test]
+    fn a_measured_row_shows_rate_range_and_share_of_the_ceiling() {
+        let table = stages(
+            &[row(Outcome::Measured {
+                rate: summary(5_000.0),
+                memory: None,
+            })],
+            Some(10_000.0),
+        );
+        let line = table.lines().nth(2).unwrap();
+        for part in [
+            "5 kB/s",
+            "4.5–5.5 kB/s",
+            "50%",
+            "correct, 3/3 runs",
+            "10 kB",
+        ] {
+            assert!(line.contains(part), "{part:?} missing in {line}");
+        }
+    }
+
+    #[test]
+    fn a_missing_stage_says_so() {
+        let rows = [Row {
+            stage: &STAGES[3],
+            mode: None,
+            size: 0,
+            clients: 1,
+            outcome: Outcome::NotAvailable("not built: stage04-server".into()),
+        }];
+        let table = stages(&rows, None);
+        assert!(table.contains("not available"), "{table}");
+        assert!(table.contains("not built: stage04-server"), "{table}");
+    }
+
+    #[test]
+    fn percentages_keep_sensible_digits() {
+        assert_eq!(percent(0.5912), "59.1%");
+        assert_eq!(percent(0.042), "4.2%");
+        assert_eq!(percent(41.0), "4 100%");
+    }
+
+    #[test]
+    fn csv_quotes_fields_with_commas() {
+        assert_eq!(csv_line(&["a".into(), "b, c".into()]), "a,\"b, c\"\n");
+    }
+}
