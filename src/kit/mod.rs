@@ -12,6 +12,7 @@
 //! Every wait has a deadline; every process the kit starts is killed and reaped when its
 //! handle is dropped, including when the test panics.
 
+pub mod affinity;
 mod diff;
 mod output;
 mod process;

@@ -1,0 +1,49 @@
+//! Running a server and its client on the same CPU.
+//!
+//! With one acknowledged bit per signal, a transfer is a long chain of round trips, and
+//! each round trip is two wake-ups. Waking a process that sleeps on *another* CPU costs
+//! an inter-processor interrupt, and an idle virtual CPU may take tens of microseconds to
+//! come back; waking one on the same CPU is a plain context switch. Pinning both ends of
+//! a long transfer to one CPU changes nothing in what is sent or received, only how long
+//! the test takes: a megabyte that needs minutes across CPUs can take well under one.
+
+use std::os::unix::process::CommandExt;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use nix::libc;
+
+/// The CPU the kit pins to: the highest-numbered one this test process may run on.
+pub fn shared_cpu() -> usize {
+    static CPU: OnceLock<usize> = OnceLock::new();
+    *CPU.get_or_init(|| {
+        // SAFETY: a zeroed cpu_set_t is a valid empty set; the kernel fills it in.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        // SAFETY: pid 0 is this thread; the size and pointer describe `set`.
+        let ok = unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) };
+        assert_eq!(ok, 0, "sched_getaffinity failed");
+        (0..libc::CPU_SETSIZE as usize)
+            .rev()
+            // SAFETY: `cpu` is below CPU_SETSIZE.
+            .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
+            .expect("this process may run on at least one CPU")
+    })
+}
+
+/// Make `command` start its program pinned to [`shared_cpu`], like `taskset -c CPU`.
+/// Everything the program forks inherits the pinning.
+pub fn pin_to_shared_cpu(command: &mut Command) -> &mut Command {
+    let cpu = shared_cpu();
+    // SAFETY: between fork and exec only `sched_setaffinity` runs: a plain system call,
+    // async-signal-safe, touching nothing the parent shares with the child.
+    unsafe {
+        command.pre_exec(move || {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            if libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,34 @@
+//! A client killed half-way through a byte must not corrupt the next client's message.
+//!
+//! As in stage 03, the server keys its state by the sender's PID: the dead client's
+//! half-read header stays in its own entry, and the server's answer to its last bit
+//! fails with ESRCH, which the server shrugs off.
+//!
+//! To kill the client mid-frame for certain, the test stops the server first. The client
+//! sends one bit and waits for its answer, which a stopped server cannot give.
+
+use workbook::kit::{DEADLINE, Server, procfs};
+
+#[test]
+fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
+    let programs = workbook::programs!("stage04");
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+
+    server.stop();
+    let mut doomed = programs.spawn_client([pid.as_str(), "this message is never finished"]);
+    let pending = server.wait_for_pending(DEADLINE);
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    doomed.kill();
+    server.resume();
+    // Let the server handle the dead client's bit before the next client starts. Until
+    // it has, that signal is pending, and the same signal from the next client would be
+    // merged into it: the server would answer the dead PID, and the next client would
+    // wait forever for an answer to a bit that never arrived.
+    procfs::poll(DEADLINE, "the server to handle the pending bit", || {
+        server.pending_signals().is_empty().then_some(())
+    });
+
+    programs.send(&server, "the next client").success();
+    server.expect_message("the next client\n");
+}
