@@ -62,6 +62,7 @@ impl fmt::Display for PidError {
 
 impl std::error::Error for PidError {}
 
+// ANCHOR: parse
 /// Parse a PID typed by a user: decimal digits only, greater than zero.
 ///
 /// ```
@@ -89,6 +90,7 @@ pub fn parse_pid(text: &str) -> Result<Pid, PidError> {
     }
     Ok(Pid::from_raw(value))
 }
+// ANCHOR_END: parse
 
 #[cfg(test)]
 mod tests {
