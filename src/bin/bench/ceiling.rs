@@ -17,26 +17,98 @@ use crate::progress::Progress;
 use crate::size::grouped;
 use crate::stats::{Summary, summarize};
 
-/// One ping-pong variant, measured `runs` times.
+/// One ping-pong variant and the rates it reached.
 pub struct CeilingRow {
     pub language: &'static str,
     pub wait: Wait,
-    /// Round trips per second.
-    pub result: Result<Summary, String>,
+    /// Round trips per second, one per run.
+    rates: Vec<f64>,
+    error: Option<String>,
+}
+
+impl CeilingRow {
+    /// Round trips per second over all runs, or why there are none.
+    pub fn result(&self) -> Result<Summary, String> {
+        match &self.error {
+            Some(why) => Err(why.clone()),
+            None => summarize(&self.rates).ok_or_else(|| "not run".to_owned()),
+        }
+    }
 }
 
 pub struct Ceiling {
     pub rows: Vec<CeilingRow>,
-    /// Why there is no C row, if there is none.
-    pub c_missing: Option<String>,
+    c_program: Result<PathBuf, String>,
 }
 
+/// How long one ping-pong may take before it counts as hung.
+const PINGPONG_TIMEOUT: Duration = Duration::from_secs(120);
+
 impl Ceiling {
+    /// Both variants in Rust, and in C if it compiled (`c_program`).
+    pub fn new(c_program: Result<PathBuf, String>) -> Ceiling {
+        let mut rows = Vec::new();
+        for wait in Wait::ALL {
+            for language in ["Rust", "C"] {
+                if language == "Rust" || c_program.is_ok() {
+                    rows.push(CeilingRow {
+                        language,
+                        wait,
+                        rates: Vec::new(),
+                        error: None,
+                    });
+                }
+            }
+        }
+        Ceiling { rows, c_program }
+    }
+
+    /// Why there is no C row, if there is none.
+    pub fn c_missing(&self) -> Option<&str> {
+        self.c_program.as_ref().err().map(String::as_str)
+    }
+
+    /// Run every variant `runs` times, alternating between them so that a busy moment
+    /// of the machine hits them all alike. The benchmark calls this before the stages
+    /// and again after them: the ceiling then stands for the whole run.
+    pub fn measure(&mut self, n: u64, runs: usize, progress: &Progress) {
+        for run in 1..=runs {
+            for row in &mut self.rows {
+                if row.error.is_some() {
+                    continue;
+                }
+                let command = match (row.language, &self.c_program) {
+                    ("C", Ok(program)) => c_command(program, row.wait, n),
+                    _ => rust_command(row.wait, n),
+                };
+                match run_pingpong(command, PINGPONG_TIMEOUT) {
+                    Ok(rate) => {
+                        progress.note(&format!(
+                            "ceiling {} {}, run {run}/{runs}: {} round trips/s",
+                            row.language,
+                            row.wait.name(),
+                            grouped(rate)
+                        ));
+                        row.rates.push(rate);
+                    }
+                    Err(why) => {
+                        progress.note(&format!(
+                            "ceiling {} {} FAILED: {why}",
+                            row.language,
+                            row.wait.name()
+                        ));
+                        row.error = Some(why);
+                    }
+                }
+            }
+        }
+    }
+
     pub fn round_trips(&self, language: &str, wait: Wait) -> Option<Summary> {
         self.rows
             .iter()
             .find(|row| row.language == language && row.wait == wait)
-            .and_then(|row| row.result.as_ref().ok().copied())
+            .and_then(|row| row.result().ok())
     }
 
     /// The ceiling every stage is compared with: our synchronous ping-pong, one bit per
@@ -44,64 +116,6 @@ impl Ceiling {
     pub fn bytes_per_second(&self) -> Option<f64> {
         self.round_trips("Rust", Wait::Sigtimedwait)
             .map(|s| s.median / 8.0)
-    }
-}
-
-/// How long one ping-pong may take before it counts as hung.
-const PINGPONG_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Measure both variants in Rust and (if it compiled) in C, alternating.
-pub fn measure(
-    n: u64,
-    runs: usize,
-    c_program: Result<PathBuf, String>,
-    progress: &Progress,
-) -> Ceiling {
-    let mut samples: Vec<(&'static str, Wait, Vec<f64>, Option<String>)> = Vec::new();
-    for wait in Wait::ALL {
-        samples.push(("Rust", wait, Vec::new(), None));
-        if c_program.is_ok() {
-            samples.push(("C", wait, Vec::new(), None));
-        }
-    }
-    for run in 1..=runs {
-        for (language, wait, rates, error) in &mut samples {
-            if error.is_some() {
-                continue;
-            }
-            let command = match *language {
-                "C" => c_command(c_program.as_ref().expect("checked above"), *wait, n),
-                _ => rust_command(*wait, n),
-            };
-            match run_pingpong(command, PINGPONG_TIMEOUT) {
-                Ok(rate) => {
-                    progress.note(&format!(
-                        "ceiling {language} {} run {run}/{runs}: {} round trips/s",
-                        wait.name(),
-                        grouped(rate)
-                    ));
-                    rates.push(rate);
-                }
-                Err(why) => {
-                    progress.note(&format!("ceiling {language} {} FAILED: {why}", wait.name()));
-                    *error = Some(why);
-                }
-            }
-        }
-    }
-    Ceiling {
-        rows: samples
-            .into_iter()
-            .map(|(language, wait, rates, error)| CeilingRow {
-                language,
-                wait,
-                result: match error {
-                    Some(why) => Err(why),
-                    None => summarize(&rates).ok_or_else(|| "not run".to_owned()),
-                },
-            })
-            .collect(),
-        c_missing: c_program.err(),
     }
 }
 

@@ -51,9 +51,9 @@ impl Running {
         Pid::from_raw(self.child.id() as i32)
     }
 
-    /// Whether the child has exited (it is reaped then; its status is kept).
-    pub fn has_exited(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_)))
+    /// The exit status if the child has exited (it is reaped then; std keeps the status).
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
     }
 
     /// Wait until the child exits, at most until `deadline`: first for both pipes to

@@ -20,7 +20,8 @@ pub struct Setup {
 pub fn machine(machine: &Machine, setup: &Setup) -> String {
     let mut out = format!(
         "Measured on {} on a {}-CPU {} (Linux {}, {} RAM), {}, {}. \
-         Ping-pong: {} round trips per variant; every figure is the median of {} runs.\n",
+         Ping-pong: {} round trips per run, {} runs of each variant before the stages and \
+         {} after them; every stage figure is the median of {} runs.\n",
         machine.date,
         machine.cpus,
         machine.cpu,
@@ -29,6 +30,8 @@ pub fn machine(machine: &Machine, setup: &Setup) -> String {
         machine.rustc,
         machine.cc,
         grouped(setup.n as f64),
+        setup.runs,
+        setup.runs,
         setup.runs,
     );
     out.push('\n');
@@ -60,7 +63,7 @@ pub fn ceiling(ceiling: &Ceiling) -> String {
                 .rows
                 .iter()
                 .find(|r| r.language == language && r.wait == wait)
-                .and_then(|r| r.result.as_ref().err().cloned())
+                .and_then(|r| r.result().err())
         };
         rows.push(vec![
             describe_wait(wait).to_owned(),
@@ -94,7 +97,7 @@ pub fn ceiling(ceiling: &Ceiling) -> String {
         ],
         &rows,
     );
-    if let Some(why) = &ceiling.c_missing {
+    if let Some(why) = ceiling.c_missing() {
         out.push_str(&format!("\nThe C ping-pong did not run: {why}.\n"));
     }
     out
@@ -283,9 +286,9 @@ pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
          idle_rss_kb,idle_hwm_kb,peak_hwm_kb\n",
     );
     for row in &ceiling.rows {
-        let (status, detail, s) = match &row.result {
-            Ok(s) => ("ok", String::new(), Some(*s)),
-            Err(why) => ("failed", why.clone(), None),
+        let (status, detail, s) = match row.result() {
+            Ok(s) => ("ok", String::new(), Some(s)),
+            Err(why) => ("failed", why, None),
         };
         out.push_str(&csv_line(&[
             "ceiling".into(),

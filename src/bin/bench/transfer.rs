@@ -20,6 +20,8 @@ const STARTUP: Duration = Duration::from_secs(10);
 /// (The sleep-paced stages' clients exit right after their last signal, before the
 /// server has printed; a lost bit means the message never completes.)
 const GRACE: Duration = Duration::from_secs(3);
+/// Stands for the client's name in a failure reason.
+const CLIENT: &str = "<client>";
 /// How often the wait for the server's output also looks at the clients.
 const SLICE: Duration = Duration::from_millis(50);
 
@@ -100,7 +102,8 @@ pub fn run(
             .map_err(|e| format!("cannot start {}: {e}", stage.client))?;
         clients.push(client);
     }
-    let finished = wait_for_messages(&server, &mut clients, &mut expectation, start, timeout)?;
+    let finished = wait_for_messages(&server, &mut clients, &mut expectation, start, timeout)
+        .map_err(|why| why.replace(CLIENT, stage.client))?;
     let seconds = finished.duration_since(start).as_secs_f64();
     // ANCHOR_END: timed
 
@@ -138,7 +141,7 @@ pub fn run(
 }
 
 /// Wait until the server has printed every message (returns the moment it had), or say
-/// why it never will.
+/// why it never will. ([`CLIENT`] in the reason stands for the client's name.)
 fn wait_for_messages(
     server: &Running,
     clients: &mut [Running],
@@ -170,18 +173,24 @@ fn wait_for_messages(
             }
             Err(_) => {}
         }
-        // Nothing new in this slice: are the clients still at work?
-        if clients.iter_mut().all(|c| c.has_exited()) {
+        // Nothing new in this slice: are the clients still at work? A client that
+        // failed is the answer at once; one that succeeded leaves the server a moment to
+        // print what it received (a sleep-paced client does not wait for the server).
+        let mut running = 0;
+        for client in clients.iter_mut() {
+            match client.exited() {
+                None => running += 1,
+                Some(status) if !status.success() => {
+                    return Err(format!("{CLIENT} {status}: {}", client.stderr_line()));
+                }
+                Some(_) => {}
+            }
+        }
+        if running == 0 {
             let gone = *clients_gone.get_or_insert_with(Instant::now);
             if gone.elapsed() >= GRACE {
-                let why = clients
-                    .iter()
-                    .map(|c| c.stderr_line())
-                    .find(|line| !line.is_empty())
-                    .map(|line| format!(" (client: {line})"))
-                    .unwrap_or_default();
                 return Err(format!(
-                    "the client(s) exited but {} bytes never arrived{why}",
+                    "{CLIENT} reported success, but {} bytes never arrived",
                     expectation.bytes_missing()
                 ));
             }
