@@ -8,6 +8,7 @@
 use nix::errno::Errno;
 use nix::libc;
 
+// ANCHOR: write_all
 /// Write all of `bytes` to file descriptor `fd` with `write(2)`, retrying after partial
 /// writes and `EINTR`. Async-signal-safe: no allocation, no locks. Errors are dropped:
 /// a handler has nowhere to report them.
@@ -24,3 +25,4 @@ pub fn write_all(fd: libc::c_int, mut bytes: &[u8]) {
         }
     }
 }
+// ANCHOR_END: write_all
