@@ -39,8 +39,8 @@ impl ExitCode {
             ExitCode::NotAServer => {
                 "that process does not catch SIGUSR1 and SIGUSR2 (not a server); nothing sent"
             }
-            ExitCode::Timeout => "the server stopped answering within the timeout",
-            ExitCode::Refused => "the server refused or dropped the message",
+            ExitCode::Timeout => "no answer from the server within the timeout",
+            ExitCode::Refused => "the server refused the message (too long)",
         }
     }
 }

@@ -1,0 +1,54 @@
+//! Sending bits one at a time, each only once the server has answered the previous one:
+//! the client's loop, shared with `stage05-forge`.
+
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::wait::{block_answers, next_answer};
+use crate::{DONE, ONE, ZERO};
+
+/// Why a transfer ended before the server confirmed it.
+#[derive(Debug)]
+pub enum SendError {
+    /// `kill` failed: the server is gone, or not ours to signal.
+    Signal(Errno),
+    /// The server answered "done" before the last bit: it refused the frame.
+    Refused { after: usize },
+    /// The server answered "got it" (ACK) to the last bit: it expects more than we sent.
+    NotDone,
+    /// No answer to bit `after` within the timeout.
+    Timeout { after: usize },
+}
+
+// ANCHOR: send
+/// Send `total` bits to `server`, waiting at most `timeout` for its answer to each one.
+pub fn send(
+    server: Pid,
+    bits: impl Iterator<Item = bool>,
+    total: usize,
+    timeout: Duration,
+) -> Result<(), SendError> {
+    // Before the first signal: from here on an answer can only wait for us, pending.
+    let answers = block_answers();
+    for (sent, bit) in bits.enumerate().map(|(i, bit)| (i + 1, bit)) {
+        let signal: Signal = if bit { ONE } else { ZERO };
+        kill(server, signal).map_err(SendError::Signal)?;
+        let Some(answer) = next_answer(&answers, server, timeout) else {
+            return Err(SendError::Timeout { after: sent });
+        };
+        // DONE ends the transfer: on the last bit it means "printed", before it "refused".
+        if answer == DONE {
+            return if sent == total {
+                Ok(())
+            } else {
+                Err(SendError::Refused { after: sent })
+            };
+        }
+    }
+    // Every bit answered with ACK: the server still waits for more than we had.
+    Err(SendError::NotDone)
+}
+// ANCHOR_END: send

@@ -1,0 +1,167 @@
+//! A client must not signal a PID before it knows the process there is a minitalk
+//! server: SIGUSR1's and SIGUSR2's default action is to terminate, so a typo in the PID
+//! would kill an innocent process. Each refusal: one line on stderr, its own exit code,
+//! and no signal sent.
+//!
+//! The proof that nothing was sent is a canary: a process this test started, with no
+//! handler, *stopped* with SIGSTOP. A stopped process acts on no signal, so anything the
+//! client sent it would still be pending afterwards, for `/proc` to show.
+
+use std::process::{Command, Output};
+
+use nix::sys::signal::Signal;
+use workbook::kit::sandbox::{self, CANARY};
+use workbook::kit::{DEADLINE, Process, Programs, STARTUP, procfs};
+
+fn programs() -> Programs {
+    workbook::programs!("stage05")
+}
+
+/// Start `command` as a canary, wait until `ready` says it is set up, and stop it.
+fn canary(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
+    let canary = Process::spawn(command);
+    procfs::poll(STARTUP, "the canary to be ready", || {
+        ready(&canary).then_some(())
+    });
+    canary.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(canary.pid(), 'T', STARTUP);
+    canary
+}
+
+/// `sleep 1000`: a process with no handler at all.
+fn sleeper() -> Process {
+    let mut command = Command::new("sleep");
+    command.arg("1000");
+    // `spawn` returns once `exec` has succeeded: it is `sleep` already.
+    canary(command, |_| true)
+}
+
+fn assert_unharmed(canary: &Process) {
+    let pending = procfs::pending(canary.pid()).expect("the canary is still there");
+    assert!(pending.is_empty(), "the canary was sent {pending:?}");
+    assert_eq!(
+        procfs::state(canary.pid()),
+        Some('T'),
+        "the canary is not as we left it"
+    );
+}
+
+/// Run the client and check its refusal: `code`, one line on stderr, nothing on stdout.
+fn expect_refusal(programs: &Programs, output: &Output, code: i32, reason: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "expected exit code {code}, got {}; stderr: {stderr:?}",
+        output.status
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
+    assert!(
+        programs.external_client() || stderr.contains(reason),
+        "stderr should say {reason:?}: {stderr:?}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing on stdout: {:?}",
+        output.stdout
+    );
+}
+
+fn run(mut command: Command) -> Output {
+    command.envs([("MINITALK_TIMEOUT_MS", "1000")]);
+    assert_cmd::Command::from_std(command)
+        .timeout(DEADLINE)
+        .output()
+        .expect("run the client")
+}
+
+fn client_at(programs: &Programs, pid: nix::unistd::Pid) -> Command {
+    let mut command = programs.client_command();
+    command.args([pid.to_string().as_str(), "are you a server?"]);
+    command
+}
+
+#[test]
+fn a_process_that_does_not_catch_the_signals_is_refused() {
+    // The wrong-but-existing PID: a real process, ours to signal, that does not listen.
+    let programs = programs();
+    let canary = sleeper();
+    let output = run(client_at(&programs, canary.pid()));
+    expect_refusal(&programs, &output, 5, "not a minitalk server");
+    assert_unharmed(&canary);
+}
+
+#[test]
+fn a_process_that_catches_only_sigusr1_is_refused_too() {
+    // The shell installs a handler for SIGUSR1 only: SIGUSR2 would still kill it.
+    let programs = programs();
+    let mut command = Command::new("sh");
+    command.args(["-c", "trap 'echo USR1' USR1; read line"]);
+    let canary = canary(command, |shell| {
+        procfs::caught(shell.pid()).is_some_and(|caught| caught.contains(Signal::SIGUSR1))
+    });
+    let output = run(client_at(&programs, canary.pid()));
+    expect_refusal(&programs, &output, 5, "SIGUSR2");
+    assert_unharmed(&canary);
+}
+
+#[test]
+fn a_process_of_another_user_is_refused_as_not_permitted() {
+    let programs = programs();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { nix::libc::geteuid() } != 0 {
+        eprintln!("SKIPPED: making a process of another user needs root");
+        return;
+    }
+    let canary = sleeper(); // root's
+    // The client runs as `nobody`: kill(canary, 0) says EPERM.
+    let mut command = Command::new("setpriv");
+    command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+    let client = client_at(&programs, canary.pid());
+    command.arg(client.get_program()).args(client.get_args());
+    let output = run(command);
+    expect_refusal(&programs, &output, 4, "not permitted");
+    assert_unharmed(&canary);
+}
+
+/// Run the client in a PID namespace beside the sandbox's own canary; `None` (with a
+/// message) where namespaces are not available.
+fn in_sandbox(args: &[&str]) -> Option<(Output, bool)> {
+    let refusal = sandbox::run_client(
+        &programs().with_client_env("MINITALK_TIMEOUT_MS", "1000"),
+        args,
+    );
+    if refusal.is_none() {
+        eprintln!("SKIPPED {args:?}: PID namespaces are not available here");
+    }
+    refusal.map(|r| (r.output, r.canary_survived))
+}
+
+#[test]
+fn a_pid_nobody_has_is_refused_as_no_such_process() {
+    // A fresh PID namespace holds a handful of processes with the lowest PIDs: none has
+    // 4194303, the highest PID Linux can ever hand out (pid_max is at most 4194304).
+    let Some((output, canary_survived)) = in_sandbox(&["4194303", "hello"]) else {
+        return;
+    };
+    expect_refusal(&programs(), &output, 3, "no process has PID");
+    assert!(canary_survived);
+}
+
+#[test]
+fn the_sandbox_canary_is_refused_as_not_a_server() {
+    let Some((output, canary_survived)) = in_sandbox(&[CANARY, "hello"]) else {
+        return;
+    };
+    expect_refusal(&programs(), &output, 5, "not a minitalk server");
+    assert!(canary_survived);
+}
+
+#[test]
+fn a_real_server_is_accepted() {
+    // The checks must not refuse what they protect: a server blocks and catches both.
+    let programs = programs();
+    let mut server = workbook::kit::Server::start(&programs);
+    programs.send(&server, "checked and sent").success();
+    server.expect_message("checked and sent\n");
+}

@@ -1,0 +1,111 @@
+//! Nobody waits forever. A client whose server dies or stops answering gives up after its
+//! timeout with exit code 6; a server whose sender dies or goes silent mid-message drops
+//! that message, says so, and serves the next client as if nothing happened.
+//!
+//! Every test makes the failure happen for certain, with SIGSTOP and SIGKILL, rather than
+//! hoping for a timing: a stopped server answers nothing, a killed client sends nothing.
+
+use std::process::Command;
+
+use workbook::kit::{DEADLINE, Process, Programs, Server, procfs};
+
+const TIMEOUT_MS: &str = "500";
+
+fn programs() -> Programs {
+    workbook::programs!("stage05").with_client_env("MINITALK_TIMEOUT_MS", TIMEOUT_MS)
+}
+
+/// A server that gives up on a silent sender after [`TIMEOUT_MS`].
+fn server(programs: &Programs) -> Server {
+    let mut command = programs.server_command();
+    command.env("MINITALK_TIMEOUT_MS", TIMEOUT_MS);
+    Server::start_command(command)
+}
+
+/// Start a client while the server is stopped, and return once its first bit is
+/// pending: the client is mid-transfer, waiting for an answer.
+fn client_mid_transfer(programs: &Programs, server: &Server) -> Process {
+    server.stop();
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "a message that is cut short"]);
+    server.wait_for_pending(DEADLINE);
+    client
+}
+
+fn assert_timed_out(programs: &Programs, client: &Process, reason: &str) {
+    let status = client.wait_with_output(DEADLINE);
+    let stderr = client.stderr.text();
+    assert_eq!(status.code(), Some(6), "{status}; stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    if !programs.external_client() {
+        assert!(stderr.contains("no answer from PID"), "{stderr:?}");
+        assert!(stderr.contains(reason), "{stderr:?}");
+    }
+}
+
+#[test]
+fn the_client_reports_a_server_killed_mid_transfer() {
+    let programs = programs();
+    let mut server = server(&programs);
+    let client = client_mid_transfer(&programs, &server);
+    server.process().kill(); // SIGKILL, and reaped: the PID is gone
+    assert_timed_out(&programs, &client, "the server is gone");
+}
+
+#[test]
+fn the_client_reports_a_server_that_stopped_answering() {
+    let programs = programs();
+    let server = server(&programs);
+    let client = client_mid_transfer(&programs, &server);
+    // The server stays stopped: alive, but it answers nothing.
+    assert_timed_out(&programs, &client, "not answering");
+    server.resume();
+}
+
+#[test]
+fn the_server_recovers_from_a_client_killed_mid_transfer() {
+    let programs = programs();
+    let mut server = server(&programs);
+    let mut client = client_mid_transfer(&programs, &server);
+    client.kill();
+    server.resume();
+    // Let the server handle the dead client's bit before the next client starts (an
+    // identical pending signal from the next client would merge into it).
+    procfs::poll(DEADLINE, "the server to handle the pending bit", || {
+        server.pending_signals().is_empty().then_some(())
+    });
+    programs.send(&server, "the next client").success();
+    server.expect_message("the next client\n");
+    if !programs.is_external() {
+        // Its answer to the dead client failed with ESRCH: no need to wait for a timeout.
+        server.expect_stderr("from PID");
+        server.expect_stderr("it is gone");
+    }
+}
+
+#[test]
+fn the_server_drops_the_message_of_a_sender_that_goes_silent() {
+    let programs = programs();
+    if programs.is_external() {
+        eprintln!("SKIPPED: the forged frame and the stderr wording are this stage's own");
+        return;
+    }
+    let mut server = server(&programs);
+    // Announce 100 bytes, send 2, stop sending (the forge exits, content with that).
+    let mut forge = Command::new(env!("CARGO_BIN_EXE_stage05-forge"));
+    forge.args([&server.pid().to_string(), "100", "ab"]);
+    let forge = Process::spawn(forge);
+    assert!(forge.wait_with_output(DEADLINE).success());
+    assert!(forge.stdout.text().contains("server wants more"));
+
+    let report = server.expect_stderr("silent for 500ms");
+    assert!(
+        report.contains(&format!(
+            "dropped a partial message (2 of 100 bytes) from PID {}",
+            forge.pid()
+        )),
+        "{report}"
+    );
+    programs.send(&server, "intact").success();
+    server.expect_message("intact\n");
+}
