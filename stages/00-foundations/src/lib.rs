@@ -4,6 +4,7 @@
 use nix::sys::signal::Signal;
 use nix::sys::wait::WaitStatus;
 
+// EXERCISE: describe
 // ANCHOR: describe
 /// How a child ended, in the words a shell would use.
 pub fn describe(status: WaitStatus) -> String {
@@ -18,6 +19,7 @@ pub fn describe(status: WaitStatus) -> String {
     }
 }
 // ANCHOR_END: describe
+// END EXERCISE
 
 /// Parse a signal name as `kill -l` spells it, with or without `SIG`: `USR1`, `SIGUSR2`.
 pub fn parse_signal(name: &str) -> Option<Signal> {

@@ -18,8 +18,29 @@ fn start_receiver(args: &[&str], ready: &str) -> Process {
     receiver
         .stdout
         .wait_for_text(ready, Instant::now() + DEADLINE)
-        .unwrap_or_else(|so_far| panic!("the receiver never said {ready:?}: {so_far:?}"));
+        .unwrap_or_else(|so_far| {
+            // If it died, what it said on the way out may still be in the pipe.
+            let drained = Instant::now() + std::time::Duration::from_secs(1);
+            let _ = receiver
+                .stderr
+                .wait_until(drained, |_, closed| closed.then_some(()));
+            panic!(
+                "the receiver never said {ready:?}: {so_far:?}\nits stderr: {:?}",
+                receiver.stderr.text()
+            )
+        });
     receiver
+}
+
+/// Wait for the receiver to exit, and fail with its stderr (a panic's message) unless it
+/// exited 0.
+fn expect_success(receiver: &Process) {
+    let status = receiver.wait_with_output(DEADLINE);
+    assert!(
+        status.success(),
+        "the receiver ended with {status}; its stderr: {:?}",
+        receiver.stderr.text()
+    );
 }
 
 fn send(receiver: &Process, signal: &str, count: u32) {
@@ -55,7 +76,7 @@ fn a_thousand_signals_sent_while_blocked_are_delivered_once() {
     assert!(!pending.contains(Signal::SIGUSR2));
 
     receiver.write_stdin(b"\n");
-    assert!(receiver.wait(DEADLINE).success());
+    expect_success(&receiver);
     let _ = receiver
         .stdout
         .wait_until(Instant::now() + DEADLINE, |_, c| c.then_some(()));
@@ -71,7 +92,7 @@ fn unblocked_signals_are_delivered_at_least_once_and_at_most_as_often_as_sent() 
     let mut receiver = start_receiver(&[], "counting");
     send(&receiver, "USR2", 1000);
     receiver.close_stdin();
-    assert!(receiver.wait(DEADLINE).success());
+    expect_success(&receiver);
     let count = handled(&receiver, "SIGUSR2");
     assert!((1..=1000).contains(&count), "handled {count} times");
     assert_eq!(handled(&receiver, "SIGUSR1"), 0);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::TERMINATOR;
 
+// EXERCISE: assembler
 // ANCHOR: assembler
 /// A message being received from one sender.
 #[derive(Default)]
@@ -42,6 +43,7 @@ impl Assembler {
     }
 }
 // ANCHOR_END: assembler
+// END EXERCISE
 
 #[cfg(test)]
 mod tests {

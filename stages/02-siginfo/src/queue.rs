@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicI32, AtomicU8, AtomicUsize, Ordering};
 /// How many bits can wait between two turns of the main loop.
 pub const CAPACITY: usize = 1024;
 
+// EXERCISE: queue
 // ANCHOR: queue
 /// One received signal: who sent it, and which bit it stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +67,7 @@ impl BitQueue {
     }
 }
 // ANCHOR_END: queue
+// END EXERCISE
 
 impl Default for BitQueue {
     fn default() -> Self {

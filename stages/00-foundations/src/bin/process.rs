@@ -31,6 +31,7 @@ fn main() {
         ),
     };
 
+    // EXERCISE: fork
     // ANCHOR: fork
     println!("parent: pid={} ppid={}", getpid(), getppid());
     // SAFETY: this program has a single thread, so the child may run any code after fork.
@@ -57,4 +58,5 @@ fn main() {
         }
     }
     // ANCHOR_END: fork
+    // END EXERCISE
 }

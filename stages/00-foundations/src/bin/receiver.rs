@@ -14,6 +14,7 @@ use nix::libc::{self, c_int};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use nix::unistd::getpid;
 
+// EXERCISE: handler
 // ANCHOR: handler
 static USR1_HANDLED: AtomicU64 = AtomicU64::new(0);
 static USR2_HANDLED: AtomicU64 = AtomicU64::new(0);
@@ -28,6 +29,7 @@ extern "C" fn count(signal: c_int) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 // ANCHOR_END: handler
+// END EXERCISE
 
 fn main() {
     let block = match std::env::args().nth(1).as_deref() {
@@ -52,6 +54,7 @@ fn main() {
 
     let stdin = std::io::stdin();
     if block {
+        // EXERCISE: block
         // ANCHOR: block
         usr_signals
             .thread_block()
@@ -64,6 +67,7 @@ fn main() {
             .thread_unblock()
             .expect("unblock SIGUSR1 and SIGUSR2");
         // ANCHOR_END: block
+        // END EXERCISE
     } else {
         println!("counting SIGUSR1 and SIGUSR2 until stdin closes");
         // Handlers run while we wait here; SA_RESTART resumes the interrupted read.

@@ -25,6 +25,7 @@ fn main() {
         )
     });
 
+    // EXERCISE: send
     // ANCHOR: send
     for _ in 0..count {
         // Each call returns as soon as the signal is *pending* for the target; whether the
@@ -34,5 +35,6 @@ fn main() {
         }
     }
     // ANCHOR_END: send
+    // END EXERCISE
     println!("sent {signal} to PID {pid} {count} times");
 }

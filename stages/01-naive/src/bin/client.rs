@@ -14,6 +14,7 @@ fn main() {
     let args = ClientArgs::from_env();
     let delay = minitalk_common::env::micros("MINITALK_DELAY_US", DEFAULT_DELAY);
 
+    // EXERCISE: send
     // ANCHOR: send
     let message = args.message.as_bytes();
     for &byte in message.iter().chain(&[TERMINATOR]) {
@@ -31,4 +32,5 @@ fn main() {
         }
     }
     // ANCHOR_END: send
+    // END EXERCISE
 }

@@ -23,6 +23,7 @@ static MESSAGE: [AtomicU8; CAPACITY] = [const { AtomicU8::new(0) }; CAPACITY];
 static LENGTH: AtomicUsize = AtomicUsize::new(0);
 // ANCHOR_END: state
 
+// EXERCISE: handler
 // ANCHOR: handler
 extern "C" fn on_bit(signal: i32) {
     let bit = u8::from(signal == ONE as i32);
@@ -59,8 +60,10 @@ fn flush(end: &[u8]) {
     write_all(1, end);
 }
 // ANCHOR_END: handler
+// END EXERCISE
 
 fn main() {
+    // EXERCISE: install
     // ANCHOR: install
     // Install the handlers *before* telling anyone our PID: until then SIGUSR1 still has
     // its default action, which is to terminate us.
@@ -75,4 +78,5 @@ fn main() {
         pause();
     }
     // ANCHOR_END: install
+    // END EXERCISE
 }

@@ -14,6 +14,7 @@ use stage_02::assembler::Assembler;
 use stage_02::queue::{BitQueue, Received};
 use stage_02::{ONE, ZERO};
 
+// EXERCISE: handler
 // ANCHOR: handler
 static QUEUE: BitQueue = BitQueue::new();
 /// Bits the handler had to drop because the queue was full (reported by the main loop).
@@ -30,8 +31,10 @@ extern "C" fn on_bit(signal: c_int, info: *mut siginfo_t, _context: *mut c_void)
     }
 }
 // ANCHOR_END: handler
+// END EXERCISE
 
 fn main() {
+    // EXERCISE: install
     // ANCHOR: install
     let bit_signals: SigSet = [ZERO, ONE].into_iter().collect();
     // Keep both signals blocked except while we wait in `sigsuspend` below: then a
@@ -53,8 +56,10 @@ fn main() {
             .unwrap_or_else(|e| panic!("cannot install the handler for {signal}: {e}"));
     }
     // ANCHOR_END: install
+    // END EXERCISE
     println!("PID: {}", getpid());
 
+    // EXERCISE: main_loop
     // ANCHOR: main_loop
     let mut assembler = Assembler::default();
     let unblocked = SigSet::empty();
@@ -75,4 +80,5 @@ fn main() {
         let _ = unblocked.suspend();
     }
     // ANCHOR_END: main_loop
+    // END EXERCISE
 }
