@@ -23,6 +23,7 @@ fn short_lived_clients(server: &ChatServer, n: usize) {
     );
 }
 
+// ANCHOR: twenty
 #[test]
 fn twenty_short_lived_clients_leave_no_zombie_behind() {
     let server = ChatServer::start(&[]);
@@ -36,6 +37,7 @@ fn twenty_short_lived_clients_leave_no_zombie_behind() {
         || server.children().is_empty().then_some(()),
     );
 }
+// ANCHOR_END: twenty
 
 #[test]
 fn without_the_handler_every_finished_child_stays_a_zombie() {
