@@ -21,6 +21,7 @@ mod programs;
 mod pty;
 pub mod sandbox;
 mod server;
+pub mod unordered;
 
 pub use diff::describe_mismatch;
 pub use output::Captured;

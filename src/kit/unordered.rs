@@ -1,0 +1,103 @@
+//! Output whose order is not fixed: the messages of clients that ran at the same time.
+//!
+//! A server may serve concurrent clients in any order, so a test cannot expect their
+//! messages one after the other. It can still demand that each one is printed exactly
+//! once, whole, and that nothing else is printed in between:
+//!
+//! ```no_run
+//! use workbook::kit::{Server, unordered::expect_messages_in_any_order};
+//!
+//! let programs = workbook::programs!("stage06");
+//! let mut server = Server::start(&programs);
+//! // … several clients run at once, and all of them exit successfully …
+//! expect_messages_in_any_order(&mut server, &["from one client", "from another"]);
+//! ```
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use super::{DEADLINE, Server};
+
+/// Wait until the server has printed, after everything already consumed by
+/// [`Server::expect_message`], each of `messages` exactly once, each followed by `\n`, in
+/// any order, and nothing else. Messages must not contain `\n` themselves.
+///
+/// Fails as soon as a line is printed that is not one of the messages (a garbled or
+/// interleaved message, or noise), or is one printed once too often, or at [`DEADLINE`]
+/// with the list of messages still missing. Call it once every client that sent them has
+/// exited successfully: a client confirms only what the server has already printed, so
+/// the output is then complete and nothing more may follow. It does not move the cursor
+/// of [`Server::expect_message`].
+pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, messages: &[M]) {
+    let mut wanted: HashMap<&[u8], usize> = HashMap::new();
+    for message in messages {
+        let message = message.as_ref();
+        assert!(
+            !message.contains(&b'\n'),
+            "expect_messages_in_any_order matches whole lines: {:?} contains a newline",
+            String::from_utf8_lossy(message)
+        );
+        *wanted.entry(message).or_default() += 1;
+    }
+    let start = server.process().stdout.bytes().len() - server.unread_output().len();
+    let outcome = server
+        .process()
+        .stdout
+        .wait_until(Instant::now() + DEADLINE, |bytes, _| {
+            let mut left = wanted.clone();
+            let printed = &bytes[start.min(bytes.len())..];
+            // Complete lines only: the last one may still be arriving.
+            let end = printed.iter().rposition(|&b| b == b'\n')?;
+            for line in printed[..end].split(|&b| b == b'\n') {
+                match left.get_mut(line) {
+                    Some(count) if *count > 0 => *count -= 1,
+                    Some(_) => return Some(Err(format!("printed more than once: {}", show(line)))),
+                    None => {
+                        return Some(Err(format!("not a message that was sent: {}", show(line))));
+                    }
+                }
+                if left.values().all(|&count| count == 0) {
+                    return Some(Ok(()));
+                }
+            }
+            None
+        });
+    let problem = match outcome {
+        Ok(Ok(())) => return,
+        Ok(Err(problem)) => problem,
+        Err(_) => {
+            let printed = server.unread_output();
+            let lines: Vec<&[u8]> = printed.split(|&b| b == b'\n').collect();
+            let missing: Vec<String> = wanted
+                .iter()
+                .filter(|(message, count)| {
+                    lines.iter().filter(|line| line == message).count() < **count
+                })
+                .map(|(message, _)| show(message))
+                .collect();
+            format!(
+                "after {DEADLINE:?}, {} message(s) never printed: {}",
+                missing.len(),
+                missing.join(", ")
+            )
+        }
+    };
+    panic!(
+        "expected the server to print {} message(s) in any order, each once: {problem}\n\
+         server stderr: {:?}",
+        messages.len(),
+        server.process().stderr.text()
+    );
+}
+
+/// A line for a failure message: escaped, and cut short if long.
+fn show(line: &[u8]) -> String {
+    const MAX: usize = 80;
+    let cut = &line[..line.len().min(MAX)];
+    let more = if line.len() > MAX {
+        format!("… ({} bytes)", line.len())
+    } else {
+        String::new()
+    };
+    format!("\"{}\"{more}", cut.escape_ascii())
+}

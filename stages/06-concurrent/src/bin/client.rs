@@ -1,0 +1,83 @@
+//! stage06-client: deliver a message, taking turns with other clients, and report success
+//! only once the server has verified and printed it.
+//!
+//! Usage: `stage06-client <server-pid> <message>` (`--help` for the exit codes).
+
+use minitalk_common::exit::{describe, help_if_asked};
+use minitalk_common::{ClientArgs, ExitCode, env, fail, target};
+use nix::errno::Errno;
+use nix::sys::signal::kill;
+use nix::unistd::Pid;
+use stage_06::client::{Failure, deliver};
+use stage_06::protocol::{DEFAULT_TIMEOUT, TIMEOUT_ENV};
+use stage_06::signals::Signals;
+
+fn main() {
+    help_if_asked(&format!(
+        "usage: stage06-client <server-pid> <message>\n\
+         Sends <message> to the server as a frame: its length, its bytes and a CRC-32, one\n\
+         numbered bit per signal. A <message> of - is read from standard input. When the\n\
+         server is busy with another client, waits in line.\n\
+         environment:\n  \
+         {TIMEOUT_ENV}  how long to wait for an answer, in milliseconds (default {})\n{}",
+        DEFAULT_TIMEOUT.as_millis(),
+        describe(&[
+            ExitCode::Ok,
+            ExitCode::Failure,
+            ExitCode::Usage,
+            ExitCode::NoSuchProcess,
+            ExitCode::NotPermitted,
+            ExitCode::NotAServer,
+            ExitCode::Timeout,
+            ExitCode::Refused,
+        ])
+    ));
+    // ANCHOR: main
+    // Blocked before anything is sent, so that no answer can arrive unseen.
+    let signals = Signals::block();
+    let args = ClientArgs::from_env();
+    let timeout = env::millis(TIMEOUT_ENV, DEFAULT_TIMEOUT);
+    // No signal goes to a PID that is not a process of ours catching or blocking both.
+    if let Err(refusal) = target::check(args.pid) {
+        fail(refusal.exit_code(), refusal);
+    }
+    let message = args.message_bytes();
+    let in_line =
+        || eprintln!("stage06-client: the server is busy with another client; waiting in line");
+    match deliver(&signals, args.pid, &message, timeout, in_line) {
+        Ok(_) => println!(
+            "stage06-client: {} bytes delivered, PID {} confirmed",
+            message.len(),
+            args.pid
+        ),
+        Err(Failure::Refused(why)) => fail(
+            ExitCode::Refused,
+            format!("PID {} refused the message: {why}", args.pid),
+        ),
+        Err(Failure::Timeout { while_doing, .. }) => fail(
+            ExitCode::Timeout,
+            format!(
+                "no answer from PID {} within {timeout:?} while {while_doing}: {}",
+                args.pid,
+                why_silent(args.pid)
+            ),
+        ),
+        Err(Failure::Send(error)) => fail(
+            ExitCode::Failure,
+            format!("cannot signal PID {}: {error}", args.pid),
+        ),
+        Err(Failure::TooLong) => fail(
+            ExitCode::Usage,
+            format!("{} bytes do not fit in a 32-bit length", message.len()),
+        ),
+    }
+    // ANCHOR_END: main
+}
+
+/// Tell a dead server from a silent one, for the error message. Signal 0 sends nothing.
+fn why_silent(server: Pid) -> &'static str {
+    match kill(server, None) {
+        Err(Errno::ESRCH) => "the server is gone",
+        _ => "the server is still there but not answering (stopped, or not a minitalk server)",
+    }
+}

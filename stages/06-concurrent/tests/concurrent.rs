@@ -1,0 +1,184 @@
+//! Many clients at once, stray signals, and a client that dies in the middle: every
+//! message is printed exactly once, whole, and nothing else is.
+//!
+//! Standard signals coalesce: while a SIGUSR1 is pending, another SIGUSR1 is discarded,
+//! whoever sent it. So these tests do not *hope* for collisions; where a loss matters,
+//! they arrange it for certain by stopping processes with SIGSTOP (a stopped process
+//! takes no signal out of its pending set) and checking `/proc` before going on.
+
+mod common;
+
+use nix::sys::signal::Signal;
+use workbook::kit::unordered::expect_messages_in_any_order;
+use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
+
+fn programs() -> Programs {
+    workbook::programs!("stage06")
+}
+
+/// Client `client`'s message number `n`: different sizes and contents for each.
+fn message(client: usize, n: usize) -> String {
+    let len = [15, 250, 900][(client + n) % 3] + 7 * client;
+    format!(
+        "client {client}, message {n}: {}",
+        common::text(len, (100 * client + n) as u32)
+    )
+}
+
+/// Run 8 clients at once, each sending 3 messages one after the other; returns them all.
+fn eight_clients_three_messages_each(programs: &Programs, server: &Server) -> Vec<String> {
+    let pid = server.pid().to_string();
+    let all: Vec<Vec<String>> = (0..8)
+        .map(|client| (0..3).map(|n| message(client, n)).collect())
+        .collect();
+    std::thread::scope(|scope| {
+        for messages in &all {
+            let pid = pid.as_str();
+            scope.spawn(move || {
+                for message in messages {
+                    programs.client([pid, message.as_str()]).success();
+                }
+            });
+        }
+    });
+    all.concat()
+}
+
+#[test]
+fn eight_clients_at_once_every_message_printed_once_and_whole() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    let sent = eight_clients_three_messages_each(&programs, &server);
+    expect_messages_in_any_order(&mut server, &sent);
+}
+
+#[test]
+fn stray_signals_during_transfers_corrupt_nothing_and_are_never_answered() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    let stray = common::stray_sender(server.pid());
+    // The noise has started before the first client.
+    server.wait_for_pending(DEADLINE);
+    let sent = eight_clients_three_messages_each(&programs, &server);
+    expect_messages_in_any_order(&mut server, &sent);
+    assert_eq!(
+        stray.try_status(),
+        None,
+        "the stray sender died: the server signalled a process it had not checked"
+    );
+    if !programs.is_external() {
+        server.expect_stderr("stray signal(s)");
+    }
+}
+
+/// Wait until `pid`'s pending set does (or does not) hold `signal`.
+fn wait_pending(pid: nix::unistd::Pid, signal: Signal, wanted: bool) {
+    procfs::poll(
+        STARTUP,
+        &format!(
+            "{signal} to be {}pending for PID {pid}",
+            if wanted { "" } else { "no longer " }
+        ),
+        || {
+            let pending = procfs::pending(pid)?;
+            (pending.contains(signal) == wanted).then_some(())
+        },
+    )
+}
+
+fn stop(process: &Process) {
+    process.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(process.pid(), 'T', STARTUP);
+}
+
+#[test]
+fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    // Both signals pending from a stranger (this test): while they are, anything a client
+    // sends is discarded by the kernel.
+    server.stop();
+    server.signal(Signal::SIGUSR1);
+    server.signal(Signal::SIGUSR2);
+    wait_pending(server.pid(), Signal::SIGUSR1, true);
+    wait_pending(server.pid(), Signal::SIGUSR2, true);
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "knock, knock"]);
+    // The client's first signal is lost for certain: wait until it has been sent (the
+    // client then sleeps, waiting for an answer).
+    procfs::wait_for_state(client.pid(), 'S', STARTUP);
+    server.resume();
+    assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
+    server.expect_message("knock, knock\n");
+}
+
+#[test]
+fn a_bit_wiped_out_by_a_stray_signal_is_sent_again() {
+    let programs = programs();
+    if programs.is_external() {
+        eprintln!("SKIPPED: the steps below follow this stage's own knock and answers");
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+
+    // 1. The client knocks while the server is stopped; then the client is stopped too.
+    server.stop();
+    let client = programs.spawn_client([pid.as_str(), "the first bit of this was lost"]);
+    wait_pending(server.pid(), Signal::SIGUSR1, true);
+    stop(&client);
+    // 2. The server gives it the turn: "send bit 0" waits, pending, at the stopped client.
+    server.resume();
+    wait_pending(client.pid(), Signal::SIGUSR1, true);
+    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    // 3. The server stops again, and a stranger makes both signals pending there.
+    server.stop();
+    server.signal(Signal::SIGUSR1);
+    server.signal(Signal::SIGUSR2);
+    wait_pending(server.pid(), Signal::SIGUSR2, true);
+    // 4. The client goes on: takes its turn and sends bit 0, which the kernel discards
+    //    (a signal of that number is pending already). It then sleeps, waiting.
+    client.signal(Signal::SIGCONT);
+    wait_pending(client.pid(), Signal::SIGUSR1, false);
+    procfs::wait_for_state(client.pid(), 'S', STARTUP);
+    // 5. The server finds only the stranger's two signals. Only a resent bit 0 can
+    //    complete the message.
+    server.resume();
+    assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
+    server.expect_message("the first bit of this was lost\n");
+    server.expect_stderr("ignored 2 stray signal(s)");
+}
+
+#[test]
+fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
+    let programs = programs();
+    if programs.is_external() {
+        eprintln!("SKIPPED: knowing when the victim is mid-message needs this stage's stderr");
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    // Long enough that it cannot finish in the moment between the report and the kill.
+    let doomed_message = common::text(40_000, 7);
+    let mut doomed = programs.spawn_client([pid.as_str(), doomed_message.as_str()]);
+    server.expect_stderr(&format!("PID {}: receiving", doomed.pid()));
+
+    let live: Vec<String> = (0..4).map(|n| message(n, n)).collect();
+    let clients: Vec<Process> = live
+        .iter()
+        .map(|m| programs.spawn_client([pid.as_str(), m.as_str()]))
+        .collect();
+    assert_eq!(
+        doomed.try_status(),
+        None,
+        "the victim finished before it was killed"
+    );
+    doomed.kill();
+
+    for client in &clients {
+        let status = client.wait(DEADLINE);
+        assert!(status.success(), "{status}: {}", client.stderr.text());
+    }
+    server.expect_stderr(&format!("from PID {}: it is gone", doomed.pid()));
+    expect_messages_in_any_order(&mut server, &live);
+}

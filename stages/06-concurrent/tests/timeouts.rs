@@ -1,0 +1,64 @@
+//! Nobody waits forever, even with a line of clients: a client whose server stops
+//! answering gives up with exit code 6; a client that goes silent during its turn loses
+//! it, the next one in line is served, and the silent one is told (exit code 7).
+
+use nix::sys::signal::Signal;
+use workbook::kit::{DEADLINE, Programs, STARTUP, Server, procfs};
+
+const TIMEOUT_MS: &str = "500";
+
+fn programs() -> Programs {
+    workbook::programs!("stage06").with_client_env("MINITALK_TIMEOUT_MS", TIMEOUT_MS)
+}
+
+#[test]
+fn the_client_gives_up_on_a_stopped_server() {
+    let programs = programs();
+    let server = Server::start(&programs);
+    server.stop();
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "anyone there?"]);
+    let status = client.wait_with_output(DEADLINE);
+    let stderr = client.stderr.text();
+    assert_eq!(status.code(), Some(6), "{status}; stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    if !programs.external_client() {
+        assert!(stderr.contains("no answer from PID"), "{stderr:?}");
+        assert!(stderr.contains("not answering"), "{stderr:?}");
+    }
+    server.resume();
+}
+
+#[test]
+fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
+    let programs = programs();
+    if programs.is_external() {
+        eprintln!("SKIPPED: knowing when the client has its turn needs this stage's stderr");
+        return;
+    }
+    let mut command = programs.server_command();
+    command.env("MINITALK_TIMEOUT_MS", TIMEOUT_MS);
+    let mut server = Server::start_command(command);
+    let pid = server.pid().to_string();
+
+    let long = "z".repeat(40_000);
+    let silent = programs.spawn_client([pid.as_str(), long.as_str()]);
+    server.expect_stderr(&format!("PID {}: receiving", silent.pid()));
+    silent.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(silent.pid(), 'T', STARTUP);
+
+    let next = programs.spawn_client([pid.as_str(), "next in line"]);
+    server.expect_stderr(&format!("from PID {}: silent for 500ms", silent.pid()));
+    assert!(next.wait(DEADLINE).success(), "{}", next.stderr.text());
+    server.expect_message("next in line\n");
+
+    // Woken up, the silent client finds the server's verdict waiting for it.
+    silent.signal(Signal::SIGCONT);
+    let status = silent.wait_with_output(DEADLINE);
+    assert_eq!(status.code(), Some(7), "{}", silent.stderr.text());
+    assert!(
+        silent.stderr.text().contains("silent"),
+        "{}",
+        silent.stderr.text()
+    );
+}
