@@ -11,16 +11,28 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use workbook::kit::affinity::pin_to_shared_cpu;
+
 use crate::pingpong::{HELPER, Wait};
 use crate::process::Running;
 use crate::progress::Progress;
 use crate::size::grouped;
 use crate::stats::{Summary, summarize};
 
+/// The variants measured: how each side waits, and whether both processes are pinned
+/// to one CPU. Unpinned is how the stages run (the scheduler places them); pinned shows
+/// how much cheaper a wake-up on the same CPU is than one that crosses to the other.
+pub const VARIANTS: [(Wait, bool); 3] = [
+    (Wait::Sigtimedwait, false),
+    (Wait::Sigsuspend, false),
+    (Wait::Sigtimedwait, true),
+];
+
 /// One ping-pong variant and the rates it reached.
 pub struct CeilingRow {
     pub language: &'static str,
     pub wait: Wait,
+    pub pinned: bool,
     /// Round trips per second, one per run.
     rates: Vec<f64>,
     error: Option<String>,
@@ -48,12 +60,13 @@ impl Ceiling {
     /// Both variants in Rust, and in C if it compiled (`c_program`).
     pub fn new(c_program: Result<PathBuf, String>) -> Ceiling {
         let mut rows = Vec::new();
-        for wait in Wait::ALL {
+        for (wait, pinned) in VARIANTS {
             for language in ["Rust", "C"] {
                 if language == "Rust" || c_program.is_ok() {
                     rows.push(CeilingRow {
                         language,
                         wait,
+                        pinned,
                         rates: Vec::new(),
                         error: None,
                     });
@@ -77,16 +90,21 @@ impl Ceiling {
                 if row.error.is_some() {
                     continue;
                 }
-                let command = match (row.language, &self.c_program) {
+                let mut command = match (row.language, &self.c_program) {
                     ("C", Ok(program)) => c_command(program, row.wait, n),
                     _ => rust_command(row.wait, n),
                 };
+                if row.pinned {
+                    // The forked child inherits the pinning: both ends share one CPU.
+                    pin_to_shared_cpu(&mut command);
+                }
                 match run_pingpong(command, PINGPONG_TIMEOUT) {
                     Ok(rate) => {
                         progress.note(&format!(
-                            "ceiling {} {}, run {run}/{runs}: {} round trips/s",
+                            "ceiling {} {}{}, run {run}/{runs}: {} round trips/s",
                             row.language,
                             row.wait.name(),
+                            if row.pinned { " (one CPU)" } else { "" },
                             grouped(rate)
                         ));
                         row.rates.push(rate);
@@ -104,17 +122,21 @@ impl Ceiling {
         }
     }
 
-    pub fn round_trips(&self, language: &str, wait: Wait) -> Option<Summary> {
+    pub fn row(&self, language: &str, wait: Wait, pinned: bool) -> Option<&CeilingRow> {
         self.rows
             .iter()
-            .find(|row| row.language == language && row.wait == wait)
+            .find(|row| row.language == language && row.wait == wait && row.pinned == pinned)
+    }
+
+    pub fn round_trips(&self, language: &str, wait: Wait, pinned: bool) -> Option<Summary> {
+        self.row(language, wait, pinned)
             .and_then(|row| row.result().ok())
     }
 
     /// The ceiling every stage is compared with: our synchronous ping-pong, one bit per
     /// round trip, in bytes per second.
     pub fn bytes_per_second(&self) -> Option<f64> {
-        self.round_trips("Rust", Wait::Sigtimedwait)
+        self.round_trips("Rust", Wait::Sigtimedwait, false)
             .map(|s| s.median / 8.0)
     }
 }

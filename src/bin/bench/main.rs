@@ -207,7 +207,9 @@ fn chart(single: &[Row], concurrent: &[Row], ceiling: Option<f64>) -> String {
                 series: sizes.iter().position(|&s| s == row.size).unwrap_or(0),
                 value: match &row.outcome {
                     run::Outcome::Measured { rate, .. } => Ok(rate.median),
-                    run::Outcome::Failed { run, .. } => Err(format!("FAILED (run {run})")),
+                    run::Outcome::Failed { failed, runs, .. } => {
+                        Err(format!("FAILED ({failed} of {runs} runs)"))
+                    }
                     run::Outcome::NotAvailable(_) => Err("not available".to_owned()),
                 },
             }

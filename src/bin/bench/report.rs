@@ -1,6 +1,6 @@
 //! The results as markdown tables (stdout and the book) and as CSV.
 
-use crate::ceiling::Ceiling;
+use crate::ceiling::{Ceiling, VARIANTS};
 use crate::machine::Machine;
 use crate::pingpong::Wait;
 use crate::run::{Outcome, Row};
@@ -55,18 +55,16 @@ pub fn machine(machine: &Machine, setup: &Setup) -> String {
 
 pub fn ceiling(ceiling: &Ceiling) -> String {
     let mut rows = Vec::new();
-    for wait in Wait::ALL {
-        let rust = ceiling.round_trips("Rust", wait);
-        let c = ceiling.round_trips("C", wait);
+    for (wait, pinned) in VARIANTS {
+        let rust = ceiling.round_trips("Rust", wait, pinned);
+        let c = ceiling.round_trips("C", wait, pinned);
         let error = |language: &str| {
             ceiling
-                .rows
-                .iter()
-                .find(|r| r.language == language && r.wait == wait)
+                .row(language, wait, pinned)
                 .and_then(|r| r.result().err())
         };
         rows.push(vec![
-            describe_wait(wait).to_owned(),
+            describe_variant(wait, pinned).to_owned(),
             rust.map_or_else(
                 || format!("FAILED: {}", error("Rust").unwrap_or_default()),
                 |s| grouped(s.median),
@@ -91,7 +89,7 @@ pub fn ceiling(ceiling: &Ceiling) -> String {
             ("Ping-pong of SIGUSR1", Align::Left),
             ("Round trips/s (Rust)", Align::Right),
             ("min–max", Align::Right),
-            ("Ceiling: 1 bit per round trip", Align::Right),
+            ("1 bit per round trip", Align::Right),
             ("Round trips/s (C)", Align::Right),
             ("Rust ÷ C", Align::Right),
         ],
@@ -100,13 +98,21 @@ pub fn ceiling(ceiling: &Ceiling) -> String {
     if let Some(why) = ceiling.c_missing() {
         out.push_str(&format!("\nThe C ping-pong did not run: {why}.\n"));
     }
+    if let Some(bytes) = ceiling.bytes_per_second() {
+        out.push_str(&format!(
+            "\nThe ceiling the stages are compared with below: **{}** (the first row).\n",
+            format_rate(bytes)
+        ));
+    }
     out
 }
 
-fn describe_wait(wait: Wait) -> &'static str {
-    match wait {
-        Wait::Sigtimedwait => "blocked, taken with sigtimedwait",
-        Wait::Sigsuspend => "handler + sigsuspend",
+fn describe_variant(wait: Wait, pinned: bool) -> &'static str {
+    match (wait, pinned) {
+        (Wait::Sigtimedwait, false) => "blocked, taken with sigtimedwait",
+        (Wait::Sigsuspend, false) => "handler + sigsuspend",
+        (Wait::Sigtimedwait, true) => "sigtimedwait, both pinned to one CPU",
+        (Wait::Sigsuspend, true) => "sigsuspend, both pinned to one CPU",
     }
 }
 
@@ -235,11 +241,15 @@ fn outcome_cells(row: &Row, ceiling: Option<f64>) -> [String; 4] {
             ceiling.map_or("—".to_owned(), |c| percent(rate.median / c)),
             format!("correct, {}/{} runs", rate.count, rate.count),
         ],
-        Outcome::Failed { reason, run } => [
+        Outcome::Failed {
+            reason,
+            failed,
+            runs,
+        } => [
             "FAILED".to_owned(),
             String::new(),
             String::new(),
-            format!("FAILED in run {run}: {reason}"),
+            format!("FAILED in {failed} of {runs} runs; first: {reason}"),
         ],
         Outcome::NotAvailable(why) => [
             "not available".to_owned(),
@@ -265,13 +275,12 @@ pub fn range(summary: &Summary) -> String {
     )
 }
 
-/// `59%`, `4.2%`, `4 100%`: a fraction as a percentage with sensible digits.
+/// `59.1%`, `4.2%`, `104%`; ten times or more as a multiple: `41×`, `7 493×`.
 pub fn percent(fraction: f64) -> String {
-    let value = fraction * 100.0;
-    if value >= 1000.0 {
-        format!("{}%", grouped(value))
+    if fraction >= 10.0 {
+        format!("{}×", grouped(fraction))
     } else {
-        format!("{}%", three_digits(value))
+        format!("{}%", three_digits(fraction * 100.0))
     }
 }
 
@@ -293,7 +302,10 @@ pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
         out.push_str(&csv_line(&[
             "ceiling".into(),
             row.language.into(),
-            row.wait.name().into(),
+            match row.pinned {
+                true => format!("{} one-cpu", row.wait.name()),
+                false => row.wait.name().into(),
+            },
             String::new(),
             "2".into(),
             s.map_or(String::new(), |s| s.count.to_string()),
@@ -311,9 +323,16 @@ pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
     for row in single.iter().chain(concurrent) {
         let (status, detail, s, m) = match &row.outcome {
             Outcome::Measured { rate, memory } => ("ok", String::new(), Some(*rate), *memory),
-            Outcome::Failed { reason, run } => {
-                ("failed", format!("run {run}: {reason}"), None, None)
-            }
+            Outcome::Failed {
+                reason,
+                failed,
+                runs,
+            } => (
+                "failed",
+                format!("{failed} of {runs} runs failed; first: {reason}"),
+                None,
+                None,
+            ),
             Outcome::NotAvailable(why) => ("not_available", why.clone(), None, None),
         };
         out.push_str(&csv_line(&[
@@ -386,11 +405,12 @@ mod tests {
     fn a_failed_delivery_shows_no_speed() {
         let rows = [row(Outcome::Failed {
             reason: "line 1: 9999 bytes printed where 10000 were sent".into(),
-            run: 2,
+            failed: 2,
+            runs: 3,
         })];
         let table = stages(&rows, Some(10_000.0));
         let line = table.lines().nth(2).unwrap();
-        assert!(line.contains("FAILED in run 2"), "{line}");
+        assert!(line.contains("FAILED in 2 of 3 runs"), "{line}");
         assert!(
             !line.contains("B/s"),
             "a failure must not show a rate: {line}"
@@ -437,7 +457,9 @@ mod tests {
     fn percentages_keep_sensible_digits() {
         assert_eq!(percent(0.5912), "59.1%");
         assert_eq!(percent(0.042), "4.2%");
-        assert_eq!(percent(41.0), "4 100%");
+        assert_eq!(percent(1.04), "104%");
+        assert_eq!(percent(41.0), "41×");
+        assert_eq!(percent(7493.2), "7 493×");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Running the stages: which measurements to make, and making them.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::message::message;
 use crate::progress::Progress;
@@ -26,8 +26,14 @@ pub enum Outcome {
         rate: Summary,
         memory: Option<Memory>,
     },
-    /// A run went wrong: the message was not delivered whole, or a program failed.
-    Failed { reason: String, run: usize },
+    /// Runs went wrong: a message was not delivered exactly, or a program failed.
+    /// `reason` is the first failure's; no rate is kept, not even of the runs that
+    /// went right.
+    Failed {
+        reason: String,
+        failed: usize,
+        runs: usize,
+    },
     /// The stage's binaries are not there (not built, or the stage not written yet).
     NotAvailable(String),
 }
@@ -124,7 +130,12 @@ pub fn plan(selection: &Selection, stages: &[&'static Stage]) -> (Vec<Job>, Vec<
 /// (`MAX_ARG_STRLEN`): `exec` fails with E2BIG, "Argument list too long".
 const LONGEST_ARGUMENT: usize = 32 * 4096 - 1;
 
-/// Make one measurement `runs` times; stop at the first failure.
+/// A failed run that took longer than this (a timeout, most likely) ends the row: the
+/// next run would only fail as slowly. Quicker failures are run again, so that the row
+/// can say how often a stage fails, not just that it did.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(30);
+
+/// Make one measurement `runs` times.
 pub fn measure(job: &Job, bin_dir: &Path, selection: &Selection, progress: &mut Progress) -> Row {
     if !job.mode.stdin && job.size > LONGEST_ARGUMENT {
         progress.skip(selection.runs);
@@ -137,7 +148,11 @@ pub fn measure(job: &Job, bin_dir: &Path, selection: &Selection, progress: &mut 
     }
     let mut rates = Vec::new();
     let mut worst_memory: Option<Memory> = None;
+    let mut failures: Vec<String> = Vec::new();
+    let mut runs = 0;
     for run in 1..=selection.runs {
+        runs = run;
+        let started = Instant::now();
         // A fresh message every run and for every client: nothing can pass by replaying.
         let messages: Vec<Vec<u8>> = (0..job.clients)
             .map(|client| message(job.size, seed(job, run, client)))
@@ -165,13 +180,23 @@ pub fn measure(job: &Job, bin_dir: &Path, selection: &Selection, progress: &mut 
             }
             Err(reason) => {
                 progress.failed(&reason);
-                progress.skip(selection.runs - run);
-                return Row {
-                    outcome: Outcome::Failed { reason, run },
-                    ..row(job)
-                };
+                failures.push(reason);
+                if started.elapsed() > GIVE_UP_AFTER {
+                    progress.skip(selection.runs - run);
+                    break;
+                }
             }
         }
+    }
+    if let Some(first) = failures.first() {
+        return Row {
+            outcome: Outcome::Failed {
+                reason: first.clone(),
+                failed: failures.len(),
+                runs,
+            },
+            ..row(job)
+        };
     }
     Row {
         outcome: Outcome::Measured {
