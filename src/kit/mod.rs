@@ -38,6 +38,11 @@ pub const STARTUP: Duration = Duration::from_secs(10);
 /// purpose: a passing test never waits for it, only a failing one does.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
+/// The pause, in microseconds, that the sleep-paced clients of stages 01 and 02 make
+/// between signals in tests (their `MINITALK_DELAY_US`): ten times their default. With it,
+/// those tests also run the server with [`Programs::with_realtime_server`].
+pub const SLEEP_PACED_DELAY_US: &str = "2000";
+
 /// The [`Programs`] of a stage: its own `<prefix>-server` and `<prefix>-client`, or the
 /// executables named by `MINITALK_SERVER` and `MINITALK_CLIENT`.
 ///

@@ -1,6 +1,7 @@
 //! Which server and client a test runs: the stage's own, or yours.
 
 use std::ffi::{OsStr, OsString};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Once;
@@ -21,6 +22,7 @@ pub struct Programs {
     external_server: bool,
     external_client: bool,
     client_env: Vec<(OsString, OsString)>,
+    realtime_server: bool,
 }
 
 impl Programs {
@@ -34,6 +36,7 @@ impl Programs {
             server: server.map_or_else(|| own_server.into(), PathBuf::from),
             client: client.map_or_else(|| own_client.into(), PathBuf::from),
             client_env: Vec::new(),
+            realtime_server: false,
         };
         static ANNOUNCE: Once = Once::new();
         if programs.external_server || programs.external_client {
@@ -57,6 +60,7 @@ impl Programs {
             external_server: false,
             external_client: false,
             client_env: Vec::new(),
+            realtime_server: false,
         }
     }
 
@@ -79,9 +83,34 @@ impl Programs {
         self
     }
 
+    /// Run the server under the real-time policy `SCHED_FIFO` where this machine allows
+    /// it (root, or `CAP_SYS_NICE`), and normally where it does not.
+    ///
+    /// For the sleep-paced stages only. Their protocol works only while the server gets a
+    /// CPU within the client's pause after each signal; a real-time process preempts every
+    /// ordinary one the moment a signal wakes it, so a busy machine cannot starve it.
+    /// Their tests specify the protocol, not the scheduler's mood; stage 03 removes the
+    /// dependence on the scheduler for good.
+    pub fn with_realtime_server(mut self) -> Self {
+        self.realtime_server = true;
+        self
+    }
+
     /// A command that starts the server.
     pub fn server_command(&self) -> Command {
-        Command::new(&self.server)
+        let mut command = Command::new(&self.server);
+        if self.realtime_server {
+            // SAFETY: runs in the child between fork and exec, and only makes one system
+            // call, which is async-signal-safe; its failure (no permission) is ignored.
+            unsafe {
+                command.pre_exec(|| {
+                    let param = nix::libc::sched_param { sched_priority: 1 };
+                    nix::libc::sched_setscheduler(0, nix::libc::SCHED_FIFO, &param);
+                    Ok(())
+                });
+            }
+        }
+        command
     }
 
     /// A command that starts the client, with the extra environment set.

@@ -1,12 +1,15 @@
 //! Stage 01's specification: what a user sees when the server and client work.
 
-use workbook::kit::{Programs, PtyServer, Server};
+use workbook::kit::{Programs, PtyServer, SLEEP_PACED_DELAY_US, Server};
 
-/// The stage's programs. The client sleeps 2 ms after each signal here, ten times the
-/// default: these tests specify the protocol, and on a loaded machine a server can wait
-/// that long for a CPU. (`sleep_pacing.rs` shows what happens when it waits longer.)
+/// The stage's programs: the client pauses [`SLEEP_PACED_DELAY_US`] between signals, and
+/// the server runs with real-time priority, so that a busy machine cannot starve it for
+/// longer than that pause. These tests specify the protocol, not the scheduler's luck;
+/// `sleep_pacing.rs` shows what happens when the server does not get to run.
 fn programs() -> Programs {
-    workbook::programs!("stage01").with_client_env("MINITALK_DELAY_US", "2000")
+    workbook::programs!("stage01")
+        .with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
+        .with_realtime_server()
 }
 
 #[test]
@@ -43,9 +46,9 @@ fn messages_from_several_clients_in_a_row_are_printed_exactly() {
     let mut server = Server::start(&programs);
     let messages = [
         "first client",
-        "second client, a little longer: 0123456789",
+        "second: 0123456789",
         "x",
-        "third: punctuation !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+        "third: !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
     ];
     for message in messages {
         // Each run of the client is a new process: a new sender.

@@ -7,11 +7,13 @@
 //! stopped, at most one SIGUSR1 and one SIGUSR2 can be pending, so however far the client
 //! got, the server will see at most two of its bits: never a whole byte.
 
-use workbook::kit::{DEADLINE, Server};
+use workbook::kit::{DEADLINE, SLEEP_PACED_DELAY_US, Server};
 
 #[test]
 fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
-    let programs = workbook::programs!("stage02").with_client_env("MINITALK_DELAY_US", "2000");
+    let programs = workbook::programs!("stage02")
+        .with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
+        .with_realtime_server();
     let mut server = Server::start(&programs);
     let pid = server.pid().to_string();
 
