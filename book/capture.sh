@@ -112,8 +112,10 @@ kill "$pid"
 for stage in 01 02; do
   log=$(mktemp); pid=$(start_server "stage$stage-server" "$log")
   kill -STOP "$pid"
+  until grep -q '^State:[[:space:]]*T' "/proc/$pid/status"; do sleep 0.001; done
   MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "this message is never finished" & doomed=$!; started+=($doomed)
-  until grep -Eq '^ShdPnd:[[:space:]]*0*[1-9a-f]' "/proc/$pid/status"; do sleep 0.001; done
+  # Until SIGUSR1 or SIGUSR2 (mask 0xa00) is pending: the client has started sending.
+  until (( 0x$(awk '/^ShdPnd:/{print $2}' "/proc/$pid/status") & 0xa00 )); do sleep 0.001; done
   kill -KILL "$doomed"; wait "$doomed" 2>/dev/null || true
   kill -CONT "$pid"
   MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "the next client"

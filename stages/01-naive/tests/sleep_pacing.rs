@@ -10,6 +10,7 @@
 use nix::sys::signal::Signal;
 use workbook::kit::Server;
 
+// ANCHOR: test
 #[test]
 fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
     let programs = workbook::programs!("stage01");
@@ -33,3 +34,4 @@ fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
     );
     server.resume();
 }
+// ANCHOR_END: test
