@@ -191,9 +191,10 @@ fn parse_result(stdout: &str) -> Option<f64> {
 
 /// The command that runs our own ping-pong in a fresh helper process.
 fn rust_command(wait: Wait, n: u64) -> Command {
-    // Our own executable, started again as the single-threaded helper.
-    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
-    let mut command = Command::new(exe);
+    // Our own executable, started again as the single-threaded helper. Through
+    // /proc/self/exe, not its path: the build step may have replaced the file on disk
+    // since we started, and the helper must be the same program as we are.
+    let mut command = Command::new("/proc/self/exe");
     command.args([HELPER, wait.name(), &n.to_string()]);
     command
 }

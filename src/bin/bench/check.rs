@@ -72,7 +72,10 @@ impl Expectation {
                     self.matched += end + 1;
                     self.partial_ok = 0;
                 }
-                None => return Verdict::Wrong(self.describe(line)),
+                None => {
+                    let what = format!("line {}", self.lines);
+                    return Verdict::Wrong(self.describe(&what, line));
+                }
             }
         }
         let partial = &output[self.matched..];
@@ -95,7 +98,10 @@ impl Expectation {
                 self.partial_ok = partial.len();
                 Verdict::Waiting
             }
-            false => Verdict::Wrong(self.describe(partial)),
+            false => {
+                let what = format!("line {} (unfinished)", self.lines + 1);
+                Verdict::Wrong(self.describe(&what, partial))
+            }
         }
     }
 
@@ -132,7 +138,7 @@ impl Expectation {
                     unmatched.swap_remove(index);
                 }
                 None if unmatched.iter().any(|m| m.starts_with(text)) => {}
-                None => return Verdict::Wrong(self.describe(text)),
+                None => return Verdict::Wrong(self.describe("the text of one client", text)),
             }
         }
         match unmatched.is_empty() {
@@ -141,19 +147,18 @@ impl Expectation {
         }
     }
 
-    /// Say how `got` differs from the closest message still expected.
-    fn describe(&self, got: &[u8]) -> String {
+    /// Say how `got` (`what` names it) differs from the closest message still expected.
+    fn describe(&self, what: &str, got: &[u8]) -> String {
         let Some(closest) = self
             .outstanding
             .iter()
             .max_by_key(|m| common_prefix(m, got))
         else {
-            return format!("line {} was not sent by anyone", self.lines);
+            return format!("{what} was not sent by anyone");
         };
         let same = common_prefix(closest, got);
         format!(
-            "line {}: {} bytes printed where {} were sent, first difference at byte {same}",
-            self.lines,
+            "{what}: {} bytes printed where {} were sent, first difference at byte {same}",
             got.len(),
             closest.len(),
         )

@@ -112,6 +112,11 @@ fn main() {
             "The final server's memory",
             report::memory(&single),
         ),
+        (
+            "transports.md",
+            "Signals or sockets",
+            report::transports(&single),
+        ),
         ("goals.md", "The final stage's goals", goals::table(&goals)),
     ];
     for (_, title, text) in &sections {

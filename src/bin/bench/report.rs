@@ -5,6 +5,7 @@ use crate::machine::Machine;
 use crate::pingpong::Wait;
 use crate::run::{Outcome, Row};
 use crate::size::{format_rate, format_size, grouped, three_digits};
+use crate::stages::Transport;
 use crate::stats::Summary;
 use crate::table::{Align, markdown};
 
@@ -139,6 +140,70 @@ pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
             ("min–max", Align::Right),
             ("% of ceiling", Align::Right),
             ("Delivery", Align::Left),
+        ],
+        &table,
+    )
+}
+
+/// Signals against sockets on the same sizes: the last signal stage measured in each
+/// mode next to the socket chat (for the sockets chapter).
+pub fn transports(rows: &[Row]) -> String {
+    let measured = |stage: &str, mode: &str, size: usize| {
+        rows.iter()
+            .find(|r| r.stage.id == stage && r.size == size && r.mode.map(|m| m.name) == Some(mode))
+            .and_then(Row::rate)
+    };
+    // The newest signal stage with a classic figure: stage 07 once it exists.
+    let classic_stage = rows
+        .iter()
+        .filter(|r| r.stage.transport == Transport::Signals && r.rate().is_some())
+        .filter(|r| r.mode.map(|m| m.name) == Some("classic"))
+        .map(|r| r.stage.id)
+        .max();
+    let mut sizes: Vec<usize> = rows
+        .iter()
+        .filter(|r| r.stage.transport == Transport::Tcp)
+        .map(|r| r.size)
+        .filter(|&s| s > 0)
+        .collect();
+    sizes.dedup();
+    let (Some(classic_stage), false) = (classic_stage, sizes.is_empty()) else {
+        return "No comparison in this run (it needs a signal stage and the socket stage).\n"
+            .to_owned();
+    };
+    let tcp_stage = rows
+        .iter()
+        .find(|r| r.stage.transport == Transport::Tcp)
+        .map_or("08", |r| r.stage.id);
+    let cell = |rate: Option<f64>| rate.map_or("—".to_owned(), format_rate);
+    let table: Vec<Vec<String>> = sizes
+        .iter()
+        .map(|&size| {
+            let classic = measured(classic_stage, "classic", size);
+            let payload = measured("07", "payload", size);
+            let tcp = measured(tcp_stage, "tcp", size);
+            vec![
+                format_size(size),
+                cell(classic),
+                cell(payload),
+                cell(tcp),
+                match (tcp, classic) {
+                    (Some(t), Some(c)) => format!("{}×", grouped(t / c)),
+                    _ => "—".to_owned(),
+                },
+            ]
+        })
+        .collect();
+    markdown(
+        &[
+            ("Message", Align::Right),
+            (
+                &format!("Signals, 1 bit each (stage {classic_stage})"),
+                Align::Right,
+            ),
+            ("Signals, 64 bits each (stage 07 payload)", Align::Right),
+            (&format!("TCP (stage {tcp_stage})"), Align::Right),
+            ("TCP ÷ 1 bit per signal", Align::Right),
         ],
         &table,
     )
@@ -451,6 +516,32 @@ mod tests {
         let table = stages(&rows, None);
         assert!(table.contains("not available"), "{table}");
         assert!(table.contains("not built: stage04-server"), "{table}");
+    }
+
+    #[test]
+    fn sockets_are_compared_with_the_newest_signal_stage() {
+        let measured = |stage: usize, rate: f64| Row {
+            stage: &STAGES[stage],
+            mode: Some(&STAGES[stage].modes[0]),
+            size: 10_000,
+            clients: 1,
+            outcome: Outcome::Measured {
+                rate: summary(rate),
+                memory: None,
+            },
+        };
+        let table = transports(&[
+            measured(2, 5_000.0),
+            measured(5, 10_000.0),
+            measured(7, 1e7),
+        ]);
+        let line = table.lines().nth(2).unwrap();
+        assert!(table.contains("stage 06"), "{table}");
+        assert!(
+            line.contains("10 kB/s") && line.contains("10 MB/s"),
+            "{line}"
+        );
+        assert!(line.contains("1 000×"), "{line}");
     }
 
     #[test]
