@@ -108,22 +108,29 @@ impl Process {
 
     /// Wait for the child to exit, at most `timeout`; panics with its output if it does not.
     pub fn wait(&self, timeout: Duration) -> ExitStatus {
+        self.wait_timeout(timeout).unwrap_or_else(|| {
+            panic!(
+                "{} (PID {}) did not exit within {timeout:?}\nstdout so far: {:?}\nstderr so far: {:?}",
+                self.program,
+                self.pid,
+                self.stdout.text(),
+                self.stderr.text()
+            )
+        })
+    }
+
+    /// Wait for the child to exit, at most `timeout`; `None` if it is still running.
+    pub fn wait_timeout(&self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         let (slot, changed) = &*self.exit;
         let mut status = slot.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(status) = *status {
-                return status;
+                return Some(status);
             }
             let now = Instant::now();
             if now >= deadline {
-                panic!(
-                    "{} (PID {}) did not exit within {timeout:?}\nstdout so far: {:?}\nstderr so far: {:?}",
-                    self.program,
-                    self.pid,
-                    self.stdout.text(),
-                    self.stderr.text()
-                );
+                return None;
             }
             status = changed
                 .wait_timeout(status, deadline - now)
@@ -136,6 +143,12 @@ impl Process {
     /// forked still holds them open).
     pub fn wait_with_output(&self, timeout: Duration) -> ExitStatus {
         let status = self.wait(timeout);
+        self.drain();
+        status
+    }
+
+    /// Give the reader threads a moment to collect what an exited child wrote last.
+    pub fn drain(&self) {
         let drained = Instant::now() + Duration::from_secs(1);
         let _ = self
             .stdout
@@ -143,7 +156,6 @@ impl Process {
         let _ = self
             .stderr
             .wait_until(drained, |_, closed| closed.then_some(()));
-        status
     }
 
     /// Kill the child's whole process group with SIGKILL and reap the child.

@@ -38,7 +38,11 @@ impl Server {
             .stdout
             .first_line(deadline)
             .unwrap_or_else(|so_far| {
-                let why = match process.try_status() {
+                // Either the deadline passed, or stdout closed because the server is
+                // exiting: then its status and last words on stderr are moments away.
+                let exited = process.wait_timeout(Duration::from_secs(2));
+                process.drain();
+                let why = match exited {
                     Some(status) => format!("it exited ({status}) first"),
                     None => format!("none came within {STARTUP:?}"),
                 };

@@ -1,0 +1,112 @@
+//! The test kit's own promises, checked with stand-in "servers" written in `sh`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use nix::unistd::Pid;
+use workbook::kit::{Process, Server, procfs};
+
+/// A stand-in server: `sh -c SCRIPT` (`$$` is its PID, and `exec` keeps that PID).
+fn fake_server(script: &str) -> Command {
+    let mut command = Command::new("sh");
+    command.args(["-c", script]);
+    command
+}
+
+/// The panic message of `f`, which must panic.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("it should panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+fn gone_or_zombie(pid: Pid) -> bool {
+    procfs::state(pid).is_none_or(|state| state == 'Z')
+}
+
+#[test]
+fn a_panicking_test_leaves_no_process_behind() {
+    let mut pids = Vec::new();
+    let _ = panic_message(|| {
+        // A process that forked a child of its own, as a server might.
+        let process = Process::spawn(fake_server("sleep 1000 & exec sleep 1001"));
+        let child = procfs::poll(Duration::from_secs(10), "the grandchild", || {
+            procfs::children(process.pid()).first().copied()
+        });
+        pids.extend([process.pid(), child]);
+        panic!("the test fails here");
+    });
+    // The process itself was killed and reaped: it no longer exists at all.
+    assert_eq!(procfs::state(pids[0]), None, "PID {} is left", pids[0]);
+    // What it forked was killed with its process group (its new parent reaps it).
+    procfs::poll(Duration::from_secs(10), "the grandchild to die", || {
+        gone_or_zombie(pids[1]).then_some(())
+    });
+}
+
+#[test]
+fn expect_message_fails_at_once_with_a_diff() {
+    let started = Instant::now();
+    let message = panic_message(|| {
+        let mut server = Server::start_command(fake_server(
+            "echo \"PID: $$\"; printf 'hellO world\\n'; exec sleep 1000",
+        ));
+        server.expect_message("hello world\n");
+    });
+    assert!(message.contains("first difference at byte 4"), "{message}");
+    assert!(
+        message.contains(r#"received (12 bytes): "hellO world\n""#),
+        "{message}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "a mismatch is reported as soon as it is seen, not at the deadline"
+    );
+}
+
+#[test]
+fn expect_message_consumes_messages_in_order() {
+    let mut server = Server::start_command(fake_server(
+        "echo $$; printf 'one\\ntwo\\n'; printf 'three'; exec sleep 1000",
+    ));
+    server.expect_message("one\n");
+    server.expect_message("two");
+    server.expect_message("three");
+    assert!(server.unread_output().is_empty());
+}
+
+#[test]
+fn a_server_without_a_pid_line_fails_with_its_output() {
+    let message = panic_message(|| {
+        Server::start_command(fake_server("echo 'ready, no number'; exec sleep 1000"));
+    });
+    assert!(message.contains("should contain its PID"), "{message}");
+    assert!(message.contains("ready, no number"), "{message}");
+}
+
+#[test]
+fn a_server_that_exits_before_its_pid_line_says_so() {
+    let message = panic_message(|| {
+        Server::start_command(fake_server("echo oops >&2; exit 3"));
+    });
+    assert!(message.contains("exited"), "{message}");
+    assert!(message.contains("oops"), "{message}");
+}
+
+#[test]
+fn a_pid_the_test_did_not_start_is_never_trusted() {
+    // PID 1, or the test runner's own: printing it must not make the kit signal it.
+    for script in ["echo 1; exec sleep 1000", "echo $PPID; exec sleep 1000"] {
+        let message = panic_message(|| {
+            Server::start_command(fake_server(script));
+        });
+        assert!(
+            message.contains("refusing to signal"),
+            "{script}: {message}"
+        );
+    }
+}
