@@ -23,7 +23,9 @@ pub enum Failure {
     },
     /// The server refused the message.
     Refused(Refusal),
-    /// A signal could not be sent (the server exited, for example).
+    /// The server is gone: a signal to it failed with "no such process".
+    Gone { while_doing: &'static str },
+    /// A signal could not be sent for another reason.
     Send(nix::Error),
     /// The message does not fit in a frame (4 GiB or more).
     TooLong,
@@ -155,7 +157,7 @@ impl<'s> Link<'s> {
         while_doing: &'static str,
     ) -> Result<Answer, Failure> {
         if std::mem::replace(&mut self.resend_now, true) {
-            self.send(signal, value)?;
+            self.send(signal, value, while_doing)?;
         }
         // The clock is only read when the tick comes, not once per bit.
         let mut started: Option<Instant> = None;
@@ -182,7 +184,7 @@ impl<'s> Link<'s> {
                         });
                     }
                     if waited >= resend_at {
-                        self.send(signal, value)?;
+                        self.send(signal, value, while_doing)?;
                         self.delivery.resent += 1;
                         if !self.in_line {
                             interval = (interval * 2).min(RESEND_MAX);
@@ -195,9 +197,17 @@ impl<'s> Link<'s> {
     }
     // ANCHOR_END: exchange
 
-    fn send(&mut self, signal: Signal, value: u64) -> Result<(), Failure> {
+    fn send(
+        &mut self,
+        signal: Signal,
+        value: u64,
+        while_doing: &'static str,
+    ) -> Result<(), Failure> {
         self.delivery.signals += 1;
-        send(self.server, signal, value).map_err(Failure::Send)
+        send(self.server, signal, value).map_err(|error| match error {
+            nix::Error::ESRCH => Failure::Gone { while_doing },
+            other => Failure::Send(other),
+        })
     }
 
     /// The answer in `got`, if it is one: queued, and from the server. Anything else was

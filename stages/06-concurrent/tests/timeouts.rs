@@ -30,6 +30,24 @@ fn the_client_gives_up_on_a_stopped_server() {
 }
 
 #[test]
+fn the_client_reports_a_server_killed_mid_transfer() {
+    let programs = programs();
+    let mut server = Server::start(&programs);
+    server.stop();
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "a message that is cut short"]);
+    server.wait_for_pending(DEADLINE);
+    server.process().kill(); // SIGKILL, and reaped: the PID is gone
+    let status = client.wait_with_output(DEADLINE);
+    let stderr = client.stderr.text();
+    assert_eq!(status.code(), Some(6), "{status}; stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    if !programs.external_client() {
+        assert!(stderr.contains("the server is gone"), "{stderr:?}");
+    }
+}
+
+#[test]
 fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
     let programs = programs();
     if programs.is_external() {

@@ -62,6 +62,13 @@ fn main() {
                 why_silent(args.pid)
             ),
         ),
+        Err(Failure::Gone { while_doing }) => fail(
+            ExitCode::Timeout,
+            format!(
+                "no answer from PID {} while {while_doing}: the server is gone",
+                args.pid
+            ),
+        ),
         Err(Failure::Send(error)) => fail(
             ExitCode::Failure,
             format!("cannot signal PID {}: {error}", args.pid),

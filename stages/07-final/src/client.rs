@@ -1,0 +1,289 @@
+//! The client's side of the conversation: knock, wait for the turn, send every bit (or
+//! every 64-bit chunk) and send it again when the answer is late.
+
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+use crate::frame;
+use crate::protocol::{
+    ACK, KEEP_ALIVE, KNOCK, Knock, Mode, NOTICE, Notice, ONE, RESEND_AFTER, RESEND_MAX, Refusal,
+    TICK, ZERO, chunk_signal,
+};
+use crate::signals::{Event, Received, Signals, send, tick_every};
+
+/// Why a message was not delivered.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The server did not answer for the whole timeout.
+    Timeout { while_doing: &'static str },
+    /// The server refused the message.
+    Refused(Refusal),
+    /// The server is gone: a signal to it failed with "no such process".
+    Gone { while_doing: &'static str },
+    /// A signal could not be sent for another reason.
+    Send(nix::Error),
+    /// The message does not fit in a frame (4 GiB or more).
+    TooLong,
+}
+
+/// What a successful delivery took.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivery {
+    /// Signals sent, resends included.
+    pub signals: u64,
+    /// Signals sent again because an answer was late.
+    pub resent: u64,
+    /// Time spent waiting in line for other clients (`None` if the server was free).
+    pub in_line: Option<Duration>,
+    /// From our turn to the server's confirmation.
+    pub transfer: Duration,
+}
+
+// ANCHOR: watcher
+/// Someone who wants to know how the delivery goes: the progress bar, for example.
+/// Every method does nothing unless overridden, and `()` overrides none: a client
+/// without a progress bar pays nothing for this.
+pub trait Watcher {
+    /// The server is busy with another client: we wait in line.
+    fn waiting_in_line(&mut self) {}
+    /// Our turn has come; `bytes` of message will be sent.
+    fn turn(&mut self, _bytes: u64) {}
+    /// The server holds the first `bytes` bytes of the frame: 4 bytes of length, then
+    /// the message, then 4 bytes of checksum (called once per byte in the classic mode,
+    /// once per chunk in the payload mode).
+    fn progress(&mut self, _bytes: u64) {}
+}
+
+impl Watcher for () {}
+// ANCHOR_END: watcher
+
+// ANCHOR: deliver
+/// Deliver `message` to `server` in `mode`, giving up after `timeout` without an
+/// answer. `signals` must have been blocked before anything else.
+pub fn deliver(
+    signals: &Signals,
+    server: Pid,
+    message: &[u8],
+    mode: Mode,
+    timeout: Duration,
+    watcher: &mut impl Watcher,
+) -> Result<Delivery, Failure> {
+    let frame = frame::encode(message).ok_or(Failure::TooLong)?;
+    let mut link = Link::new(signals, server, timeout);
+    tick_every(TICK);
+    let knocked = Instant::now();
+    link.take_turn(mode, watcher)?;
+    let started = Instant::now();
+    watcher.turn(message.len() as u64);
+    match mode {
+        Mode::Classic => link.send_bits(&frame, watcher)?,
+        Mode::Payload => link.send_chunks(&frame, watcher)?,
+    }
+    Ok(Delivery {
+        signals: link.signals_sent,
+        resent: link.resent,
+        in_line: link.waited.then(|| started - knocked),
+        transfer: started.elapsed(),
+    })
+}
+// ANCHOR_END: deliver
+
+/// An answer from the server.
+#[derive(Debug)]
+enum Answer {
+    Ack(u64),
+    Notice(Notice),
+}
+
+/// One client's half of the conversation with the server.
+struct Link<'s> {
+    signals: &'s Signals,
+    server: Pid,
+    timeout: Duration,
+    signals_sent: u64,
+    resent: u64,
+    /// How many items (bits or chunks) the server has confirmed.
+    items_answered: u64,
+    /// Whether the server told us to wait in line (we then knock slowly, to check it is
+    /// still there).
+    in_line: bool,
+    /// Whether it ever did.
+    waited: bool,
+    /// False when `exchange` is called again for the same signal after an answer that
+    /// was not the one we wait for: the signal is then not sent again at once.
+    send_now: bool,
+}
+
+impl<'s> Link<'s> {
+    fn new(signals: &'s Signals, server: Pid, timeout: Duration) -> Link<'s> {
+        Link {
+            signals,
+            server,
+            timeout,
+            signals_sent: 0,
+            resent: 0,
+            items_answered: 0,
+            in_line: false,
+            waited: false,
+            send_now: true,
+        }
+    }
+
+    /// Knock until the server gives us the turn (`ACK` 0).
+    fn take_turn(&mut self, mode: Mode, watcher: &mut impl Watcher) -> Result<(), Failure> {
+        let knock = Knock::new(mode).encode();
+        loop {
+            match self.exchange(KNOCK, knock, "waiting for our turn")? {
+                Answer::Ack(0) => break,
+                Answer::Notice(Notice::Wait) => {
+                    // Knock again only now and then, to check the server is still there.
+                    self.send_now = false;
+                    self.in_line = true;
+                    if !std::mem::replace(&mut self.waited, true) {
+                        watcher.waiting_in_line();
+                    }
+                }
+                Answer::Notice(Notice::Refused(why)) => return Err(Failure::Refused(why)),
+                // A late answer meant for something else: keep waiting.
+                Answer::Ack(_) | Answer::Notice(Notice::Done) => self.send_now = false,
+            }
+        }
+        self.in_line = false;
+        // A "wait" answering one of our last knocks may still be pending. It was sent
+        // before our turn began, so it is already here: take it now, before it could
+        // merge with the "done" at the end (two pending SIGUSR2 are one).
+        while self.signals.take_pending(NOTICE).is_some() {}
+        Ok(())
+    }
+
+    // ANCHOR: send_bits
+    /// Classic mode: every bit of the frame, each with its index, each answered before
+    /// the next.
+    fn send_bits(&mut self, frame: &[u8], watcher: &mut impl Watcher) -> Result<(), Failure> {
+        let total = frame.len() as u64 * 8;
+        for index in 0..total {
+            let signal = if frame::bit(frame, index) { ONE } else { ZERO };
+            self.send_until_answered(signal, index, index + 1 == total)?;
+            if index % 8 == 7 {
+                watcher.progress(index / 8 + 1);
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: send_bits
+
+    // ANCHOR: send_chunks
+    /// Payload mode: the frame 64 bits at a time, in the value. The signal number
+    /// alternates, so that the server can tell the chunk it asked for from a late copy
+    /// of the previous one.
+    fn send_chunks(&mut self, frame: &[u8], watcher: &mut impl Watcher) -> Result<(), Failure> {
+        let total = frame::chunk_count(frame.len());
+        for index in 0..total {
+            let value = frame::chunk(frame, index);
+            self.send_until_answered(chunk_signal(index), value, index + 1 == total)?;
+            watcher.progress((8 * (index + 1)).min(frame.len() as u64));
+        }
+        Ok(())
+    }
+    // ANCHOR_END: send_chunks
+
+    /// Send item `index` of the frame (a bit or a chunk) as `signal` with `value`, until
+    /// the server answers "send `index + 1`", or, for the `last` one, "done".
+    fn send_until_answered(
+        &mut self,
+        signal: Signal,
+        value: u64,
+        last: bool,
+    ) -> Result<(), Failure> {
+        // The index of the item is what the server will ask for next.
+        let expected_next = self.items_answered + 1;
+        loop {
+            match self.exchange(signal, value, "sending")? {
+                Answer::Ack(next) if next == expected_next && !last => {
+                    self.items_answered = next;
+                    return Ok(());
+                }
+                Answer::Notice(Notice::Done) if last => return Ok(()),
+                Answer::Notice(Notice::Refused(why)) => return Err(Failure::Refused(why)),
+                // A stale answer: not about this item. Wait for the right one.
+                _ => self.send_now = false,
+            }
+        }
+    }
+
+    // ANCHOR: exchange
+    /// Send `signal` with `value`, then wait for the server's answer. When none comes,
+    /// send it again, waiting twice as long each time, until `timeout` has passed
+    /// without any answer.
+    fn exchange(
+        &mut self,
+        signal: Signal,
+        value: u64,
+        while_doing: &'static str,
+    ) -> Result<Answer, Failure> {
+        if std::mem::replace(&mut self.send_now, true) {
+            self.send(signal, value, while_doing)?;
+        }
+        // The clock is only read when the tick comes, not once per bit.
+        let mut started: Option<Instant> = None;
+        let mut interval = if self.in_line {
+            KEEP_ALIVE
+        } else {
+            RESEND_AFTER
+        };
+        let mut resend_at = interval;
+        loop {
+            match self.signals.wait() {
+                Event::Signal(got) => {
+                    if let Some(answer) = self.answer(got) {
+                        return Ok(answer);
+                    }
+                }
+                Event::Tick => {
+                    let now = Instant::now();
+                    let waited = now - *started.get_or_insert(now);
+                    if waited >= self.timeout {
+                        return Err(Failure::Timeout { while_doing });
+                    }
+                    if waited >= resend_at {
+                        self.send(signal, value, while_doing)?;
+                        self.resent += 1;
+                        if !self.in_line {
+                            interval = (interval * 2).min(RESEND_MAX);
+                        }
+                        resend_at = waited + interval;
+                    }
+                }
+            }
+        }
+    }
+    // ANCHOR_END: exchange
+
+    fn send(
+        &mut self,
+        signal: Signal,
+        value: u64,
+        while_doing: &'static str,
+    ) -> Result<(), Failure> {
+        self.signals_sent += 1;
+        send(self.server, signal, value).map_err(|error| match error {
+            nix::Error::ESRCH => Failure::Gone { while_doing },
+            other => Failure::Send(other),
+        })
+    }
+
+    /// The answer in `got`, if it is one: queued, and from the server. Anything else was
+    /// not meant for us and is dropped.
+    fn answer(&self, got: Received) -> Option<Answer> {
+        if got.sender != self.server || !got.queued {
+            return None;
+        }
+        if got.signal == ACK {
+            Some(Answer::Ack(got.value))
+        } else {
+            Notice::decode(got.value).map(Answer::Notice)
+        }
+    }
+}

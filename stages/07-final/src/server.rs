@@ -1,0 +1,374 @@
+//! The server's decisions: whose turn it is, which signals are bits or chunks, which are
+//! noise. Stage 06's server, plus the payload mode and a quiet setting.
+//!
+//! It serves **one client at a time**. Standard signals coalesce: while a SIGUSR1 is
+//! pending, another SIGUSR1 is discarded, whoever sent it. So a client first *knocks*;
+//! the server gives the turn to one client (`ACK` 0) and tells the others to wait in line
+//! ([`Notice::Wait`]). Only the client whose turn it is sends its frame, and only its
+//! signals count. A signal wiped out by a knock or a stray signal is sent again by the
+//! client; the server recognises a copy of what it already holds and drops it.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use minitalk_common::exit::program_name;
+use minitalk_common::raw::write_all;
+use minitalk_common::target;
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+use crate::frame::{ByteBuilder, FrameReceiver, Pushed};
+use crate::protocol::{ACK, Knock, Mode, NOTICE, Notice, ONE, Refusal, TICK, chunk_signal};
+use crate::signals::{Event, Received, Signals, send, tick_every};
+
+/// After this long without a bit, the server checks whether the client still exists.
+const LIVENESS_CHECK_AFTER: Duration = Duration::from_millis(50);
+
+/// The server's settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// How long a client may stay silent during its turn before it loses it.
+    pub timeout: Duration,
+    /// The longest message accepted.
+    pub max_bytes: u64,
+    /// Report only problems (refusals, drops, unanswered knocks), not every message.
+    pub quiet: bool,
+}
+
+/// Everything the server knows.
+pub struct Server {
+    signals: Signals,
+    config: Config,
+    /// The client whose turn it is, if any.
+    turn: Option<Turn>,
+    /// Clients that knocked during someone else's turn, first come first served, with
+    /// the mode each asked for. Each was checked with [`target::check`] when it knocked.
+    line: VecDeque<(Pid, Mode)>,
+    /// Signals that were neither part of the current turn nor a knock, since the last
+    /// report.
+    noise: u64,
+    ticking: bool,
+}
+
+/// One client's turn.
+struct Turn {
+    client: Pid,
+    mode: Mode,
+    /// The index of the bit (classic) or chunk (payload) we want next.
+    next: u64,
+    bits: ByteBuilder,
+    frame: FrameReceiver,
+    /// `next` at the previous tick, and since when it has not moved.
+    next_at_tick: u64,
+    quiet_since: Instant,
+}
+
+/// How a frame ended.
+enum Ending {
+    Printed(usize),
+    Refused(Refusal, String),
+}
+
+impl Server {
+    /// A server that takes its signals from `signals` (blocked before our PID was shown).
+    pub fn new(signals: Signals, config: Config) -> Server {
+        Server {
+            signals,
+            config,
+            turn: None,
+            line: VecDeque::new(),
+            noise: 0,
+            ticking: false,
+        }
+    }
+
+    /// Serve forever.
+    pub fn run(&mut self) -> ! {
+        loop {
+            let event = self.signals.wait();
+            self.handle(event);
+        }
+    }
+
+    /// React to one event.
+    fn handle(&mut self, event: Event) {
+        let got = match event {
+            Event::Tick => return self.on_tick(),
+            Event::Signal(got) => got,
+        };
+        // `kill(2)` carries no value. No minitalk client uses it, so a plain signal is
+        // someone else's noise: counted, never answered.
+        if !got.queued {
+            self.noise += 1;
+            return;
+        }
+        match &self.turn {
+            Some(turn) if turn.client == got.sender => match turn.mode {
+                Mode::Classic => self.on_bit(got),
+                Mode::Payload => self.on_chunk(got),
+            },
+            _ => self.on_outsider(got),
+        }
+    }
+
+    /// A queued signal from a process whose turn it is not: a knock, or noise.
+    fn on_outsider(&mut self, got: Received) {
+        match Knock::decode(got.value) {
+            Some(knock) => self.on_knock(got.sender, knock),
+            None => self.noise += 1,
+        }
+    }
+
+    /// Classic mode: one bit, the hot path.
+    fn on_bit(&mut self, got: Received) {
+        let turn = self.turn.as_mut().expect("called during a turn");
+        if got.value != turn.next {
+            // A copy of a bit we already hold (the client resent it because our answer
+            // was slow), or a stale knock. Our answer to the original is on its way.
+            return;
+        }
+        turn.next += 1;
+        let Some(byte) = turn.bits.push(got.signal == ONE) else {
+            return self.answer();
+        };
+        match self.push_byte(byte) {
+            None => self.answer(),
+            Some(ending) => self.end_frame(ending),
+        }
+    }
+
+    // ANCHOR: on_chunk
+    /// Payload mode: 64 bits of the frame in the value.
+    fn on_chunk(&mut self, got: Received) {
+        let turn = self.turn.as_mut().expect("called during a turn");
+        if got.signal != chunk_signal(turn.next) {
+            // The other signal number: a copy of the previous chunk (or the knock, for
+            // chunk 0), sent again because our answer was slow. We hold it already.
+            return;
+        }
+        turn.next += 1;
+        if got.signal == Signal::SIGUSR1 {
+            self.drop_stale_copy();
+        }
+        for byte in got.value.to_be_bytes() {
+            if let Some(ending) = self.push_byte(byte) {
+                // The frame ended inside this chunk; the rest of it is padding.
+                return self.end_frame(ending);
+            }
+        }
+        self.answer()
+    }
+
+    /// Before answering a chunk that came with SIGUSR1, take out a SIGUSR2 copy of the
+    /// previous chunk that may still be pending.
+    ///
+    /// Pending standard signals come out lowest number first, not oldest first: a late
+    /// copy of chunk `n - 1` (SIGUSR2) can hide behind chunk `n` (SIGUSR1). Once we
+    /// answer, the client sends chunk `n + 1`, also with SIGUSR2, and that hidden copy
+    /// would pass for it. The other way round cannot happen: a pending SIGUSR1 always
+    /// comes out first. And nothing from this client can be newer than chunk `n` until
+    /// we answer it, so whatever SIGUSR2 of its is pending now is stale.
+    fn drop_stale_copy(&mut self) {
+        let client = self.turn.as_ref().map(|turn| turn.client);
+        if let Some(Event::Signal(got)) = self.signals.take_pending(Signal::SIGUSR2) {
+            if Some(got.sender) != client || !got.queued {
+                // Not the client's: treat it as if it had come out of the wait.
+                self.noise += u64::from(!got.queued);
+                if got.queued {
+                    self.on_outsider(got);
+                }
+            }
+        }
+    }
+    // ANCHOR_END: on_chunk
+
+    /// Feed one byte of the frame; `Some` when the frame has ended.
+    fn push_byte(&mut self, byte: u8) -> Option<Ending> {
+        let turn = self.turn.as_mut().expect("called during a turn");
+        match turn.frame.push(byte) {
+            Pushed::More => None,
+            Pushed::Length(length) => {
+                if !self.config.quiet {
+                    let mode = turn.mode.name();
+                    log(format_args!(
+                        "PID {}: receiving {length} bytes ({mode} mode)",
+                        turn.client
+                    ));
+                }
+                None
+            }
+            Pushed::TooLarge(length) => Some(Ending::Refused(
+                Refusal::TooLarge,
+                format!(
+                    "refused {length} bytes announced by PID {} (the limit is {})",
+                    turn.client, self.config.max_bytes
+                ),
+            )),
+            Pushed::Complete(Ok(message)) => {
+                // One write for the message and its newline: nothing can come between,
+                // and no other client's message can be half-printed, since there is
+                // only ever one turn.
+                write_all(1, &message);
+                Some(Ending::Printed(message.len() - 1))
+            }
+            Pushed::Complete(Err(mismatch)) => Some(Ending::Refused(
+                Refusal::Checksum,
+                format!(
+                    "refused the message of PID {}: checksum {:08x} sent, {:08x} computed; \
+                     nothing printed",
+                    turn.client, mismatch.sent, mismatch.computed
+                ),
+            )),
+        }
+    }
+
+    fn end_frame(&mut self, ending: Ending) {
+        let client = self.turn.as_ref().expect("called during a turn").client;
+        match ending {
+            Ending::Printed(length) => {
+                let report = (!self.config.quiet)
+                    .then(|| format!("{length} bytes from PID {client}, checksum verified"));
+                self.end_turn(Some(Notice::Done), report)
+            }
+            Ending::Refused(why, report) => self.end_turn(Some(Notice::Refused(why)), Some(report)),
+        }
+    }
+
+    /// "Got it, send number `next`."
+    fn answer(&mut self) {
+        let turn = self.turn.as_ref().expect("called during a turn");
+        if send(turn.client, ACK, turn.next).is_err() {
+            let what = turn.partial();
+            self.end_turn(None, Some(format!("dropped {what}: it is gone")));
+        }
+    }
+
+    /// A knock from a process whose turn it is not.
+    fn on_knock(&mut self, client: Pid, knock: Knock) {
+        if self.line.iter().any(|&(pid, _)| pid == client) {
+            // Already checked and in line: it is asking whether we are still here.
+            let _ = send(client, NOTICE, Notice::Wait.encode());
+            return;
+        }
+        // Never signal a process we have not checked: if it neither catches nor blocks
+        // SIGUSR1 and SIGUSR2, our answer would kill it. A stray sender may well be such
+        // a process, and a knock costs nothing to forge.
+        if let Err(why) = target::check(client) {
+            return log(format_args!("not answering PID {client}: {why}"));
+        }
+        let Some(mode) = knock.mode() else {
+            log(format_args!(
+                "refused PID {client}: unknown mode {}",
+                knock.mode
+            ));
+            let refusal = Notice::Refused(Refusal::UnsupportedMode);
+            let _ = send(client, NOTICE, refusal.encode());
+            return;
+        };
+        if self.turn.is_none() {
+            return self.give_turn(client, mode);
+        }
+        self.line.push_back((client, mode));
+        if !self.config.quiet {
+            log(format_args!(
+                "PID {client} waits in line ({} waiting)",
+                self.line.len()
+            ));
+        }
+        let _ = send(client, NOTICE, Notice::Wait.encode());
+    }
+
+    /// Start `client`'s turn: "send number 0".
+    fn give_turn(&mut self, client: Pid, mode: Mode) {
+        self.turn = Some(Turn {
+            client,
+            mode,
+            next: 0,
+            bits: ByteBuilder::default(),
+            frame: FrameReceiver::new(self.config.max_bytes),
+            next_at_tick: 0,
+            quiet_since: Instant::now(),
+        });
+        if !self.ticking {
+            tick_every(TICK);
+            self.ticking = true;
+        }
+        if send(client, ACK, 0).is_err() {
+            self.end_turn(None, Some(format!("PID {client} is gone before its turn")));
+        }
+    }
+
+    /// End the current turn, tell the client `notice` if there is one, log `report` if
+    /// there is one, and give the turn to the next client in line that is still there.
+    fn end_turn(&mut self, notice: Option<Notice>, report: Option<String>) {
+        let turn = self.turn.take().expect("called during a turn");
+        if let Some(report) = report {
+            log(format_args!("{report}"));
+        }
+        if let Some(notice) = notice {
+            let _ = send(turn.client, NOTICE, notice.encode());
+        }
+        let noise = std::mem::take(&mut self.noise);
+        if noise > 0 && !self.config.quiet {
+            log(format_args!(
+                "ignored {noise} stray signal(s) during that turn"
+            ));
+        }
+        while let Some((next, mode)) = self.line.pop_front() {
+            // It was checked when it knocked; it may have exited since (and its PID
+            // been reused by a process that would not survive our signal).
+            match target::check(next) {
+                Ok(()) => return self.give_turn(next, mode),
+                Err(why) => log(format_args!("PID {next} left the line: {why}")),
+            }
+        }
+    }
+
+    /// The clock ticked: is the client whose turn it is still sending?
+    fn on_tick(&mut self) {
+        let Some(turn) = &mut self.turn else {
+            // Nobody to watch: stop the clock until the next turn.
+            tick_every(Duration::ZERO);
+            self.ticking = false;
+            return;
+        };
+        let now = Instant::now();
+        if turn.next != turn.next_at_tick {
+            turn.next_at_tick = turn.next;
+            turn.quiet_since = now;
+            return;
+        }
+        let quiet = now - turn.quiet_since;
+        let what = turn.partial();
+        if quiet >= LIVENESS_CHECK_AFTER && target::check(turn.client).is_err() {
+            // Killed, or exited: a zombie neither catches nor blocks anything.
+            self.end_turn(None, Some(format!("dropped {what}: it is gone")))
+        } else if quiet >= self.config.timeout {
+            let timeout = self.config.timeout;
+            self.end_turn(
+                Some(Notice::Refused(Refusal::TimedOut)),
+                Some(format!("dropped {what}: silent for {timeout:?}")),
+            )
+        }
+    }
+}
+
+impl Turn {
+    /// "a partial message (x of y bytes) from PID p", for the logs.
+    fn partial(&self) -> String {
+        let total = self
+            .frame
+            .length()
+            .map_or_else(|| "?".to_owned(), |n| n.to_string());
+        format!(
+            "a partial message ({} of {total} bytes) from PID {}",
+            self.frame.message_bytes(),
+            self.client
+        )
+    }
+}
+
+/// One line on stderr, prefixed with the program's name.
+fn log(what: std::fmt::Arguments) {
+    eprintln!("{}: {what}", program_name());
+}

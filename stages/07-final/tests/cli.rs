@@ -1,0 +1,182 @@
+//! The command line: --help, --version, usage errors (one line, exit code 2, no signal
+//! sent), stdin, --quiet, --summary, --timeout.
+
+mod common;
+
+use workbook::kit::sandbox::{CANARY, expect_usage_error};
+use workbook::kit::{Programs, Server};
+
+fn programs() -> Programs {
+    common::programs()
+}
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+#[test]
+fn dies_on_missing_or_extra_arguments() {
+    expect_usage_error(&programs(), &[], "usage:");
+    expect_usage_error(&programs(), &[CANARY], "usage:");
+    expect_usage_error(&programs(), &[CANARY, "hello", "world"], "usage:");
+}
+
+#[test]
+fn dies_on_pids_that_are_not_one_process() {
+    expect_usage_error(&programs(), &["abc", "hello"], "decimal digits");
+    expect_usage_error(&programs(), &["12abc", "hello"], "decimal digits");
+    expect_usage_error(&programs(), &["", "hello"], "empty");
+    expect_usage_error(&programs(), &["0", "hello"], "process group");
+    expect_usage_error(&programs(), &["-1", "hello"], "every process");
+    expect_usage_error(&programs(), &["-2", "hello"], "process group 2");
+    expect_usage_error(&programs(), &["4194305", "hello"], "pid_max");
+}
+
+#[test]
+fn dies_on_bad_options() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "the options") {
+        return;
+    }
+    expect_usage_error(&programs, &["--timeout", "0", CANARY, "hello"], "--timeout");
+    expect_usage_error(
+        &programs,
+        &["--timeout", "soon", CANARY, "hello"],
+        "--timeout",
+    );
+    expect_usage_error(&programs, &["--loud", CANARY, "hello"], "--loud");
+}
+
+#[test]
+fn help_shows_the_options_and_every_exit_code() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "--help") {
+        return;
+    }
+    let text = stdout_of(&programs.client(["--help"]).success());
+    assert!(
+        text.contains("Usage: client [OPTIONS] <PID> <MESSAGE>"),
+        "{text}"
+    );
+    for option in [
+        "--payload",
+        "--timeout",
+        "--quiet",
+        "--summary",
+        "--version",
+    ] {
+        assert!(text.contains(option), "{option} is not documented:\n{text}");
+    }
+    for code in 0..=7 {
+        assert!(
+            text.lines()
+                .any(|line| line.trim_start().starts_with(&format!("{code}  "))),
+            "exit code {code} is not documented:\n{text}"
+        );
+    }
+    let mut server_help = programs.server_command();
+    server_help.arg("--help");
+    let output = server_help.output().expect("run server --help");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for option in ["--timeout", "--max-bytes", "--quiet"] {
+        assert!(text.contains(option), "{option} is not documented:\n{text}");
+    }
+}
+
+#[test]
+fn version_names_the_program() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "--version") {
+        return;
+    }
+    let text = stdout_of(&programs.client(["--version"]).success());
+    assert_eq!(text, format!("client {}\n", env!("CARGO_PKG_VERSION")));
+    let output = programs
+        .server_command()
+        .arg("-V")
+        .output()
+        .expect("server -V");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("server {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn the_server_refuses_a_bad_option_without_starting() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "the server's options") {
+        return;
+    }
+    let output = programs
+        .server_command()
+        .args(["--max-bytes", "many"])
+        .output()
+        .expect("run server");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(output.stdout.is_empty(), "no PID line: it did not start");
+}
+
+#[test]
+fn a_dash_reads_the_message_from_stdin_and_double_dash_allows_a_leading_dash() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "`-` and `--`") {
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    programs
+        .client_with_stdin([pid.as_str(), "-"], "from stdin\nwith two lines")
+        .success();
+    server.expect_message("from stdin\nwith two lines\n");
+    programs
+        .client([pid.as_str(), "--", "-n starts with a dash"])
+        .success();
+    server.expect_message("-n starts with a dash\n");
+}
+
+#[test]
+fn quiet_prints_nothing_and_summary_prints_one_line() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "--quiet and --summary") {
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+
+    let quiet = programs.client(["--quiet", pid.as_str(), "shh"]).success();
+    assert!(quiet.get_output().stdout.is_empty() && quiet.get_output().stderr.is_empty());
+    server.expect_message("shh\n");
+
+    let summary = programs
+        .client(["-q", "-s", "-p", pid.as_str(), "sixteen bytes!!!"])
+        .success();
+    let line = stdout_of(&summary);
+    assert_eq!(line.lines().count(), 1, "{line:?}");
+    // 16 bytes + 8 of frame = 3 chunks, plus the knock.
+    assert!(line.starts_with("client: 16 bytes in "), "{line:?}");
+    assert!(
+        line.contains("kB/s), payload mode, 4 signals (0 resent)"),
+        "{line:?}"
+    );
+    server.expect_message("sixteen bytes!!!\n");
+}
+
+#[test]
+fn the_timeout_option_wins_over_the_environment() {
+    let programs = programs().with_client_env("MINITALK_TIMEOUT_MS", "600000");
+    if !common::own_programs_only(&programs, "--timeout") {
+        return;
+    }
+    let server = Server::start(&programs);
+    server.stop();
+    let pid = server.pid().to_string();
+    programs
+        .client(["--timeout", "300", pid.as_str(), "hello?"])
+        .code(6)
+        .stderr(predicates::str::contains("within 300ms"));
+    server.resume();
+}

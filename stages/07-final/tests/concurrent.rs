@@ -1,0 +1,144 @@
+//! Stage 06's behaviour through the final programs: many clients at once (in both modes),
+//! stray signals, a client killed mid-message; every message printed exactly once, whole.
+
+mod common;
+
+use nix::sys::signal::Signal;
+use workbook::kit::unordered::expect_messages_in_any_order;
+use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
+
+/// Client `client`'s message number `n`: different sizes and contents for each.
+fn message(client: usize, n: usize) -> String {
+    let len = [15, 250, 900][(client + n) % 3] + 7 * client;
+    format!(
+        "client {client}, message {n}: {}",
+        common::text(len, (100 * client + n) as u32)
+    )
+}
+
+/// Run 8 clients at once, each sending 3 messages one after the other; odd clients in
+/// payload mode when `mixed`. Returns every message sent.
+fn eight_clients(programs: &Programs, server: &Server, mixed: bool) -> Vec<String> {
+    let pid = server.pid().to_string();
+    let all: Vec<Vec<String>> = (0..8)
+        .map(|client| (0..3).map(|n| message(client, n)).collect())
+        .collect();
+    std::thread::scope(|scope| {
+        for (client, messages) in all.iter().enumerate() {
+            let pid = pid.as_str();
+            scope.spawn(move || {
+                for message in messages {
+                    let mut args = vec![pid, message.as_str()];
+                    if mixed && client % 2 == 1 {
+                        args.insert(0, "--payload");
+                    }
+                    programs.client(args).success();
+                }
+            });
+        }
+    });
+    all.concat()
+}
+
+#[test]
+fn eight_clients_at_once_every_message_printed_once_and_whole() {
+    let programs = common::programs();
+    let mut server = Server::start(&programs);
+    let sent = eight_clients(&programs, &server, false);
+    expect_messages_in_any_order(&mut server, &sent);
+}
+
+#[test]
+fn eight_clients_in_both_modes_with_stray_signals() {
+    let programs = common::programs();
+    let mixed = !programs.is_external();
+    let mut server = Server::start(&programs);
+    let stray = common::stray_sender(server.pid());
+    server.wait_for_pending(DEADLINE);
+    let sent = eight_clients(&programs, &server, mixed);
+    expect_messages_in_any_order(&mut server, &sent);
+    assert_eq!(
+        stray.try_status(),
+        None,
+        "the stray sender died: the server signalled a process it had not checked"
+    );
+}
+
+#[test]
+fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
+    let programs = common::programs();
+    let mut server = Server::start(&programs);
+    server.stop();
+    server.signal(Signal::SIGUSR1);
+    server.signal(Signal::SIGUSR2);
+    procfs::poll(STARTUP, "both signals pending", || {
+        let pending = server.pending_signals();
+        (pending.contains(Signal::SIGUSR1) && pending.contains(Signal::SIGUSR2)).then_some(())
+    });
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "knock, knock"]);
+    procfs::wait_for_state(client.pid(), 'S', STARTUP);
+    server.resume();
+    assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
+    server.expect_message("knock, knock\n");
+}
+
+#[test]
+fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
+    let programs = common::programs();
+    if !common::own_programs_only(&programs, "knowing when the victim is mid-message") {
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    let doomed_message = common::text(40_000, 7);
+    let mut doomed = programs.spawn_client([pid.as_str(), doomed_message.as_str()]);
+    server.expect_stderr(&format!("PID {}: receiving", doomed.pid()));
+
+    let live: Vec<String> = (0..4).map(|n| message(n, n)).collect();
+    let clients: Vec<Process> = live
+        .iter()
+        .enumerate()
+        .map(|(n, m)| {
+            let mut args = vec![pid.as_str(), m.as_str()];
+            if n % 2 == 1 {
+                args.insert(0, "--payload");
+            }
+            programs.spawn_client(args)
+        })
+        .collect();
+    assert_eq!(
+        doomed.try_status(),
+        None,
+        "the victim finished before it was killed"
+    );
+    doomed.kill();
+
+    for client in &clients {
+        let status = client.wait(DEADLINE);
+        assert!(status.success(), "{status}: {}", client.stderr.text());
+    }
+    server.expect_stderr(&format!("from PID {}: it is gone", doomed.pid()));
+    expect_messages_in_any_order(&mut server, &live);
+}
+
+#[test]
+fn the_server_blocks_both_signals_and_installs_no_handler() {
+    let programs = common::programs();
+    if !common::own_programs_only(&programs, "how the signals are received") {
+        return;
+    }
+    let server = Server::start(&programs);
+    let blocked = procfs::blocked(server.pid()).expect("running");
+    let caught = procfs::caught(server.pid()).expect("running");
+    for signal in [Signal::SIGUSR1, Signal::SIGUSR2] {
+        assert!(
+            blocked.contains(signal),
+            "{signal} not blocked: {blocked:?}"
+        );
+        assert!(
+            !caught.contains(signal),
+            "{signal} has a handler: {caught:?}"
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Stage 05's behaviour through the final programs: no signal to a PID that is not a
+//! server (each refusal with its own exit code), nobody waits forever, and a message the
+//! server will not take is refused with exit code 7.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use nix::sys::signal::Signal;
+use workbook::kit::sandbox::{self, CANARY};
+use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
+
+const TIMEOUT_MS: &str = "500";
+
+fn programs() -> Programs {
+    common::programs().with_client_env("MINITALK_TIMEOUT_MS", TIMEOUT_MS)
+}
+
+/// A server that gives up on a silent client after [`TIMEOUT_MS`].
+fn server(programs: &Programs) -> Server {
+    let mut command = programs.server_command();
+    command.env("MINITALK_TIMEOUT_MS", TIMEOUT_MS);
+    Server::start_command(command)
+}
+
+/// Check a refusal: `code`, one line on stderr saying `reason`, nothing on stdout.
+fn expect_refusal(programs: &Programs, output: &Output, code: i32, reason: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
+    assert!(
+        programs.external_client() || stderr.contains(reason),
+        "stderr should say {reason:?}: {stderr:?}"
+    );
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+}
+
+#[test]
+fn a_process_that_does_not_catch_the_signals_is_refused_and_unharmed() {
+    let programs = programs();
+    let mut sleeper = Command::new("sleep");
+    sleeper.arg("1000");
+    let canary = Process::spawn(sleeper);
+    canary.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(canary.pid(), 'T', STARTUP);
+    let pid = canary.pid().to_string();
+    let output = programs
+        .client([pid.as_str(), "are you a server?"])
+        .get_output()
+        .clone();
+    expect_refusal(&programs, &output, 5, "not a minitalk server");
+    let pending = procfs::pending(canary.pid()).expect("the canary is still there");
+    assert!(pending.is_empty(), "the canary was sent {pending:?}");
+}
+
+#[test]
+fn a_pid_nobody_has_is_refused_as_no_such_process() {
+    let Some(refusal) = sandbox::run_client(&programs(), ["4194303", "hello"]) else {
+        eprintln!("SKIPPED: PID namespaces are not available here");
+        return;
+    };
+    expect_refusal(&programs(), &refusal.output, 3, "no process has PID");
+    assert!(refusal.canary_survived);
+}
+
+#[test]
+fn the_sandbox_canary_is_refused_as_not_a_server() {
+    let Some(refusal) = sandbox::run_client(&programs(), [CANARY, "hello"]) else {
+        eprintln!("SKIPPED: PID namespaces are not available here");
+        return;
+    };
+    expect_refusal(&programs(), &refusal.output, 5, "not a minitalk server");
+    assert!(refusal.canary_survived);
+}
+
+#[test]
+fn the_client_gives_up_on_a_stopped_server_with_exit_code_6() {
+    let programs = programs();
+    let server = server(&programs);
+    server.stop();
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "anyone there?"]);
+    let status = client.wait_with_output(DEADLINE);
+    let stderr = client.stderr.text();
+    assert_eq!(status.code(), Some(6), "{status}; stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    if !programs.external_client() {
+        assert!(stderr.contains("no answer from PID"), "{stderr:?}");
+        assert!(stderr.contains("not answering"), "{stderr:?}");
+    }
+    server.resume();
+}
+
+#[test]
+fn the_client_reports_a_server_killed_mid_transfer() {
+    let programs = programs();
+    let mut server = server(&programs);
+    server.stop();
+    let pid = server.pid().to_string();
+    let client = programs.spawn_client([pid.as_str(), "a message that is cut short"]);
+    server.wait_for_pending(DEADLINE);
+    server.process().kill();
+    let status = client.wait_with_output(DEADLINE);
+    let stderr = client.stderr.text();
+    assert_eq!(status.code(), Some(6), "{status}; stderr: {stderr:?}");
+    if !programs.external_client() {
+        assert!(stderr.contains("the server is gone"), "{stderr:?}");
+    }
+}
+
+#[test]
+fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "knowing when the client has its turn") {
+        return;
+    }
+    let mut server = server(&programs);
+    let pid = server.pid().to_string();
+    let long = "z".repeat(40_000);
+    let silent = programs.spawn_client([pid.as_str(), long.as_str()]);
+    server.expect_stderr(&format!("PID {}: receiving", silent.pid()));
+    silent.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(silent.pid(), 'T', STARTUP);
+
+    let next = programs.spawn_client(["--payload", pid.as_str(), "next in line"]);
+    server.expect_stderr(&format!("from PID {}: silent for 500ms", silent.pid()));
+    assert!(next.wait(DEADLINE).success(), "{}", next.stderr.text());
+    server.expect_message("next in line\n");
+
+    silent.signal(Signal::SIGCONT);
+    let status = silent.wait_with_output(DEADLINE);
+    assert_eq!(status.code(), Some(7), "{}", silent.stderr.text());
+    assert!(
+        silent.stderr.text().contains("silent"),
+        "{}",
+        silent.stderr.text()
+    );
+}
+
+#[test]
+fn a_message_above_the_servers_limit_is_refused_with_exit_code_7() {
+    let programs = programs();
+    if !common::own_programs_only(&programs, "--max-bytes") {
+        return;
+    }
+    let mut command = programs.server_command();
+    command.args(["--max-bytes", "10"]);
+    let mut server = Server::start_command(command);
+    let pid = server.pid().to_string();
+    for mode in [None, Some("--payload")] {
+        let mut args: Vec<&str> = mode.into_iter().collect();
+        args.extend([pid.as_str(), "eleven bytes"]);
+        programs
+            .client(&args)
+            .code(7)
+            .stderr(predicates::str::contains("longer than the server accepts"));
+    }
+    server.expect_stderr("refused 12 bytes announced by PID");
+    programs.send(&server, "ten bytes!").success();
+    server.expect_message("ten bytes!\n");
+}
