@@ -9,16 +9,17 @@ use std::process::Command;
 
 use workbook::kit::{DEADLINE, Process, Programs, Server, procfs};
 
-const TIMEOUT_MS: &str = "500";
-
-fn programs() -> Programs {
-    workbook::programs!("stage05").with_client_env("MINITALK_TIMEOUT_MS", TIMEOUT_MS)
+/// Short timeouts make the tests quick, but only where a timeout is the point: a
+/// transfer that should succeed keeps the default (5 s), so that a loaded machine that
+/// leaves a process unscheduled for a moment cannot fail it.
+fn programs_with_client_timeout(ms: &str) -> Programs {
+    workbook::programs!("stage05").with_client_env("MINITALK_TIMEOUT_MS", ms)
 }
 
-/// A server that gives up on a silent sender after [`TIMEOUT_MS`].
-fn server(programs: &Programs) -> Server {
+/// A server that gives up on a silent sender after `ms` milliseconds.
+fn server_with_timeout(programs: &Programs, ms: &str) -> Server {
     let mut command = programs.server_command();
-    command.env("MINITALK_TIMEOUT_MS", TIMEOUT_MS);
+    command.env("MINITALK_TIMEOUT_MS", ms);
     Server::start_command(command)
 }
 
@@ -45,8 +46,8 @@ fn assert_timed_out(programs: &Programs, client: &Process, reason: &str) {
 
 #[test]
 fn the_client_reports_a_server_killed_mid_transfer() {
-    let programs = programs();
-    let mut server = server(&programs);
+    let programs = programs_with_client_timeout("500");
+    let mut server = Server::start(&programs);
     let client = client_mid_transfer(&programs, &server);
     server.process().kill(); // SIGKILL, and reaped: the PID is gone
     assert_timed_out(&programs, &client, "the server is gone");
@@ -54,8 +55,8 @@ fn the_client_reports_a_server_killed_mid_transfer() {
 
 #[test]
 fn the_client_reports_a_server_that_stopped_answering() {
-    let programs = programs();
-    let server = server(&programs);
+    let programs = programs_with_client_timeout("500");
+    let server = Server::start(&programs);
     let client = client_mid_transfer(&programs, &server);
     // The server stays stopped: alive, but it answers nothing.
     assert_timed_out(&programs, &client, "not answering");
@@ -64,8 +65,9 @@ fn the_client_reports_a_server_that_stopped_answering() {
 
 #[test]
 fn the_server_recovers_from_a_client_killed_mid_transfer() {
-    let programs = programs();
-    let mut server = server(&programs);
+    // No short timeout: the server learns of the death from ESRCH, not from the clock.
+    let programs = workbook::programs!("stage05");
+    let mut server = Server::start(&programs);
     let mut client = client_mid_transfer(&programs, &server);
     client.kill();
     server.resume();
@@ -85,12 +87,13 @@ fn the_server_recovers_from_a_client_killed_mid_transfer() {
 
 #[test]
 fn the_server_drops_the_message_of_a_sender_that_goes_silent() {
-    let programs = programs();
+    let programs = workbook::programs!("stage05");
     if programs.is_external() {
         eprintln!("SKIPPED: the forged frame and the stderr wording are this stage's own");
         return;
     }
-    let mut server = server(&programs);
+    // 1 s: the next client's bits must never be that far apart, even on a busy machine.
+    let mut server = server_with_timeout(&programs, "1000");
     // Announce 100 bytes, send 2, stop sending (the forge exits, content with that).
     let mut forge = Command::new(env!("CARGO_BIN_EXE_stage05-forge"));
     forge.args([&server.pid().to_string(), "100", "ab"]);
@@ -98,7 +101,7 @@ fn the_server_drops_the_message_of_a_sender_that_goes_silent() {
     assert!(forge.wait_with_output(DEADLINE).success());
     assert!(forge.stdout.text().contains("server wants more"));
 
-    let report = server.expect_stderr("silent for 500ms");
+    let report = server.expect_stderr("silent for 1s");
     assert!(
         report.contains(&format!(
             "dropped a partial message (2 of 100 bytes) from PID {}",
