@@ -5,7 +5,9 @@
 //! an inter-processor interrupt, and an idle virtual CPU may take tens of microseconds to
 //! come back; waking one on the same CPU is a plain context switch. Pinning both ends of
 //! a long transfer to one CPU changes nothing in what is sent or received, only how long
-//! the test takes: a megabyte that needs minutes across CPUs can take well under one.
+//! the test takes. (Small C programs passing a signal back and forth on an idle 2-core
+//! virtual machine: 75 000 to 87 000 round trips a second across CPUs, 230 000 to 310 000
+//! on one.)
 
 use std::os::unix::process::CommandExt;
 use std::process::Command;

@@ -1,11 +1,11 @@
 //! A 1 MB message of every byte value arrives byte-exact, and the server's memory grows
 //! by about the message, not by a multiple of it.
 //!
-//! At one acknowledged bit per signal, a megabyte is 8 388 640 round trips. Across two
-//! CPUs of a virtual machine that takes minutes; on one CPU, a fraction of that (see the
-//! kit's `affinity`). The test pins both programs to one CPU for that reason only: the
-//! bytes sent and the answers given are the same. Its deadline is generous because a
-//! machine with every core busy can still take a couple of minutes.
+//! At one acknowledged bit per signal, a megabyte is 8 388 640 round trips. Across the
+//! idle CPUs of a virtual machine each wake-up is slow; on one CPU it is a plain context
+//! switch (see the kit's `affinity`). The test pins both programs to one CPU for that
+//! reason only: the bytes sent and the answers given are the same. It takes one to two
+//! minutes; the deadline is generous for a machine with every core busy.
 
 use std::time::Duration;
 
