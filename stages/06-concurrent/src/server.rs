@@ -181,7 +181,7 @@ impl Server {
         }
         if knock.mode().is_none() {
             log(format_args!(
-                "PID {client}: refused: unknown mode {}",
+                "refused PID {client}: unknown mode {}",
                 knock.mode
             ));
             let _ = send(

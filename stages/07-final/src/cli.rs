@@ -48,7 +48,8 @@ pub struct ClientArgs {
 }
 // ANCHOR_END: client_args
 
-/// Start `server`, which prints its PID, then every message it receives.
+/// The minitalk server: prints its PID, then every message a client sends it with
+/// nothing but SIGUSR1 and SIGUSR2, one client at a time.
 #[derive(Parser, Debug)]
 #[command(name = "server", version)]
 pub struct ServerArgs {

@@ -10,16 +10,22 @@ use nix::sys::signal::Signal;
 use workbook::kit::sandbox::{self, CANARY};
 use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 
-const TIMEOUT_MS: &str = "500";
-
+/// Short timeouts make the tests quick, but only where a timeout is the point: a
+/// transfer that should succeed keeps the default (5 s), so that a loaded machine that
+/// leaves a process unscheduled for a moment cannot fail it.
 fn programs() -> Programs {
-    common::programs().with_client_env("MINITALK_TIMEOUT_MS", TIMEOUT_MS)
+    common::programs()
 }
 
-/// A server that gives up on a silent client after [`TIMEOUT_MS`].
-fn server(programs: &Programs) -> Server {
+/// Clients that give up after half a second without an answer.
+fn impatient_clients() -> Programs {
+    common::programs().with_client_env("MINITALK_TIMEOUT_MS", "500")
+}
+
+/// A server that gives up on a client silent during its turn after one second.
+fn impatient_server(programs: &Programs) -> Server {
     let mut command = programs.server_command();
-    command.env("MINITALK_TIMEOUT_MS", TIMEOUT_MS);
+    command.env("MINITALK_TIMEOUT_MS", "1000");
     Server::start_command(command)
 }
 
@@ -75,8 +81,8 @@ fn the_sandbox_canary_is_refused_as_not_a_server() {
 
 #[test]
 fn the_client_gives_up_on_a_stopped_server_with_exit_code_6() {
-    let programs = programs();
-    let server = server(&programs);
+    let programs = impatient_clients();
+    let server = Server::start(&programs);
     server.stop();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "anyone there?"]);
@@ -94,7 +100,7 @@ fn the_client_gives_up_on_a_stopped_server_with_exit_code_6() {
 #[test]
 fn the_client_reports_a_server_killed_mid_transfer() {
     let programs = programs();
-    let mut server = server(&programs);
+    let mut server = Server::start(&programs);
     server.stop();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "a message that is cut short"]);
@@ -114,7 +120,7 @@ fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
     if !common::own_programs_only(&programs, "knowing when the client has its turn") {
         return;
     }
-    let mut server = server(&programs);
+    let mut server = impatient_server(&programs);
     let pid = server.pid().to_string();
     let long = "z".repeat(40_000);
     let silent = programs.spawn_client([pid.as_str(), long.as_str()]);
@@ -123,7 +129,7 @@ fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
     procfs::wait_for_state(silent.pid(), 'T', STARTUP);
 
     let next = programs.spawn_client(["--payload", pid.as_str(), "next in line"]);
-    server.expect_stderr(&format!("from PID {}: silent for 500ms", silent.pid()));
+    server.expect_stderr(&format!("from PID {}: silent for 1s", silent.pid()));
     assert!(next.wait(DEADLINE).success(), "{}", next.stderr.text());
     server.expect_message("next in line\n");
 
