@@ -14,17 +14,20 @@ bin=target/debug
 started=()
 cleanup() { for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 # wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
 wait_for() {
   for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
   echo "capture: timed out waiting for '$2' in $1" >&2; return 1
 }
-# start_server NAME LOG: start a server in the background, echo its PID (from its first line).
+# start_server NAME LOG: start a server in the background; sets $pid from its first line.
+# (It is not used as `pid=$(start_server …)`: a subshell could not record the PID for cleanup.)
 start_server() {
   "$bin/$1" >"$2" 2>"$2.err" & started+=($!)
   wait_for "$2" "PID"
-  head -1 "$2" | tr -dc 0-9
+  pid=$(head -1 "$2" | tr -dc 0-9)
+  [ "$pid" = "${started[-1]}" ]
 }
 # The message lines a server printed after its PID line.
 messages() { tail -n +2 "$1"; }
@@ -65,7 +68,7 @@ exec 3>&-; wait "$receiver"
 rm -f "$fifo"
 
 # --- stage 01 -------------------------------------------------------------------------
-log=$(mktemp); pid=$(start_server stage01-server "$log")
+log=$(mktemp); start_server stage01-server "$log"
 "$bin/stage01-client" "$pid" "Hello from stage 01"
 "$bin/stage01-client" "$pid" "and from a second client"
 wait_for "$log" "second client"
@@ -85,7 +88,7 @@ wait_for "$log" "after it" || true
   messages "$log" | tail -n +4 | cat -v; } > "$out/01-unpaced.txt"
 kill "$pid"
 
-log=$(mktemp); pid=$(start_server stage01-server "$log")
+log=$(mktemp); start_server stage01-server "$log"
 kill -STOP "$pid"
 "$bin/stage01-client" "$pid" "hi"; status=$?
 pending=$(grep -E '^ShdPnd' /proc/$pid/status)
@@ -97,7 +100,7 @@ pending=$(grep -E '^ShdPnd' /proc/$pid/status)
 kill -CONT "$pid"; kill "$pid"
 
 # --- stage 02 -------------------------------------------------------------------------
-log=$(mktemp); pid=$(start_server stage02-server "$log")
+log=$(mktemp); start_server stage02-server "$log"
 "$bin/stage02-client" "$pid" "Hello from stage 02"
 "$bin/stage02-client" "$pid" "and from a second client"
 wait_for "$log.err" "24 bytes"
@@ -110,7 +113,7 @@ kill "$pid"
 # stage 02 test, the server is stopped while the doomed client starts, so that it can
 # receive at most two of its signals (one SIGUSR1, one SIGUSR2): never a whole byte.
 for stage in 01 02; do
-  log=$(mktemp); pid=$(start_server "stage$stage-server" "$log")
+  log=$(mktemp); start_server "stage$stage-server" "$log"
   kill -STOP "$pid"
   until grep -q '^State:[[:space:]]*T' "/proc/$pid/status"; do sleep 0.001; done
   MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "this message is never finished" & doomed=$!; started+=($doomed)
