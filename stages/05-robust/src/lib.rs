@@ -55,6 +55,14 @@ pub fn frame(message: &[u8]) -> Option<impl Iterator<Item = bool> + '_> {
 }
 // ANCHOR_END: frame
 
+/// `duration` as the `timespec` that `sigtimedwait` and `ppoll` take.
+pub fn timespec(duration: Duration) -> nix::libc::timespec {
+    nix::libc::timespec {
+        tv_sec: duration.as_secs() as nix::libc::time_t,
+        tv_nsec: duration.subsec_nanos() as nix::libc::c_long,
+    }
+}
+
 /// The eight bits of `byte`, most significant first.
 pub fn bits(byte: u8) -> impl Iterator<Item = bool> {
     (0..8).rev().map(move |i| (byte >> i) & 1 == 1)

@@ -14,7 +14,7 @@ use nix::libc;
 use nix::sys::signal::{SigSet, Signal};
 use nix::unistd::Pid;
 
-use crate::{ACK, DONE};
+use crate::{ACK, DONE, timespec};
 
 /// Block the two answer signals in this (single-threaded) process. Call it before the
 /// first `kill`: an answer that arrives before we wait for it is then kept pending.
@@ -31,11 +31,7 @@ pub fn block_answers() -> SigSet {
 pub fn next_answer(answers: &SigSet, server: Pid, timeout: Duration) -> Option<Signal> {
     let deadline = Instant::now() + timeout;
     loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let limit = libc::timespec {
-            tv_sec: left.as_secs() as libc::time_t,
-            tv_nsec: left.subsec_nanos() as libc::c_long,
-        };
+        let limit = timespec(deadline.saturating_duration_since(Instant::now()));
         let mut info = MaybeUninit::<libc::siginfo_t>::zeroed();
         // SAFETY: all three pointers are valid; the kernel fills `info` when it returns
         // a signal.

@@ -16,7 +16,7 @@ use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, sig
 use nix::unistd::{Pid, getpid};
 use stage_05::assembler::{Assembler, Progress};
 use stage_05::queue::{BitQueue, Received};
-use stage_05::{ACK, DEFAULT_TIMEOUT, DONE, MAX_LEN, ONE, TIMEOUT_ENV, ZERO};
+use stage_05::{ACK, DEFAULT_TIMEOUT, DONE, MAX_LEN, ONE, TIMEOUT_ENV, ZERO, timespec};
 
 static QUEUE: BitQueue = BitQueue::new();
 /// Bits the handler had to drop because the queue was full (reported by the main loop).
@@ -112,16 +112,11 @@ fn main() {
 
 // ANCHOR: suspend_until
 /// `sigsuspend` with a deadline. `ppoll` with no file descriptors does exactly that: it
-/// installs `mask` (here: nothing blocked) and sleeps, atomically, until a handler runs
+/// installs a signal mask (here: nothing blocked) and sleeps, atomically, until a handler runs
 /// or the time is up, then restores the old mask. `None`: no deadline, like `sigsuspend`.
 fn suspend_until(deadline: Option<Instant>) {
-    let limit = deadline.map(|deadline| {
-        let left = deadline.saturating_duration_since(Instant::now());
-        libc::timespec {
-            tv_sec: left.as_secs() as libc::time_t,
-            tv_nsec: left.subsec_nanos() as libc::c_long,
-        }
-    });
+    let limit =
+        deadline.map(|deadline| timespec(deadline.saturating_duration_since(Instant::now())));
     let limit_ptr = limit
         .as_ref()
         .map_or(std::ptr::null(), |limit| limit as *const libc::timespec);
