@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the program output shown in the book (book/src/output/*.txt) by running the
 # real programs. Each file starts with the command(s) that produced it, as `$ …` lines.
-# Usage: bash book/capture.sh            (from the repository root; builds first)
+# Usage: bash book/capture.sh [--early]   (from anywhere; builds first)
 #
-# Then every stage's own stages/*/capture.sh runs, if it has one.
+# This script captures the background chapters and stages 00-02; then every later stage's
+# own stages/*/capture.sh runs, unless --early is given.
 # Processes started here are ended by the PIDs this script got for them, never by name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -131,7 +132,9 @@ for stage in 01 02; do
 done
 
 # --- later stages ---------------------------------------------------------------------
-for script in stages/*/capture.sh; do
-  [ -f "$script" ] && bash "$script"
-done
+if [ "${1:-}" != "--early" ]; then
+  for script in stages/*/capture.sh; do
+    [ -f "$script" ] && bash "$script"
+  done
+fi
 echo "captured: $(ls "$out" | wc -l) files in $out"

@@ -114,7 +114,10 @@ fn every_include_names_an_existing_non_empty_file_or_anchor() {
 fn every_stage_has_a_chapter_in_the_summary() {
     let summary = fs::read_to_string(Path::new(BOOK).join("src/SUMMARY.md")).unwrap();
     let mut problems = Vec::new();
-    for stage in fs::read_dir(Path::new(ROOT).join("stages")).unwrap().flatten() {
+    for stage in fs::read_dir(Path::new(ROOT).join("stages"))
+        .unwrap()
+        .flatten()
+    {
         if !stage.path().join("Cargo.toml").exists() {
             continue;
         }
@@ -158,7 +161,10 @@ fn the_book_builds_and_no_page_shows_a_directive_a_marker_or_an_empty_listing() 
             }
         }
         if main.contains("\"></code></pre>") {
-            problems.push(format!("{}: the page has an empty listing", relative.display()));
+            problems.push(format!(
+                "{}: the page has an empty listing",
+                relative.display()
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
