@@ -135,8 +135,9 @@ pub const TICK: Duration = Duration::from_millis(5);
 /// tells the server it already has it.
 pub const RESEND_AFTER: Duration = Duration::from_millis(20);
 pub const RESEND_MAX: Duration = Duration::from_millis(500);
-/// A client in line knocks this often, to learn that the server is still there.
-pub const KEEP_ALIVE: Duration = Duration::from_millis(250);
+/// A client in line knocks this often, to learn that the server is still there. Not
+/// more often: each knock may wipe out a bit of the client whose turn it is.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(1);
 /// How long either side waits for the other before giving up, as in stage 05.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The environment variable that overrides [`DEFAULT_TIMEOUT`], in milliseconds.

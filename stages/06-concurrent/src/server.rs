@@ -104,9 +104,9 @@ impl Server {
     fn on_bit(&mut self, got: Received) {
         let turn = self.turn.as_mut().expect("called during a turn");
         if got.value != turn.next {
-            // A copy of a bit we already hold (the client resent it because our answer
-            // was slow), or a stale knock. Our answer to the original is on its way.
-            return;
+            // Not the bit we want: a copy of the one before, or of the knock. The client
+            // sent it again because our answer was slow, or lost (see `answer_bit`).
+            return self.answer_bit();
         }
         turn.next += 1;
         let Some(byte) = turn.bits.push(got.signal == ONE) else {
@@ -156,6 +156,11 @@ impl Server {
     }
 
     /// "Got it, send bit number `next`."
+    ///
+    /// A copy of something we already hold gets this answer again. Our first answer may
+    /// have been slow (the client then ignores the second: it names a bit it is past),
+    /// or lost: a signal pending at the client wipes out our answer just as a stray
+    /// signal here wipes out a bit. The client's resend, answered again, repairs that too.
     fn answer_bit(&mut self) {
         let turn = self.turn.as_ref().expect("called during a turn");
         if send(turn.client, ACK, turn.next).is_err() {

@@ -123,9 +123,9 @@ impl Server {
     fn on_bit(&mut self, got: Received) {
         let turn = self.turn.as_mut().expect("called during a turn");
         if got.value != turn.next {
-            // A copy of a bit we already hold (the client resent it because our answer
-            // was slow), or a stale knock. Our answer to the original is on its way.
-            return;
+            // Not the bit we want: a copy of the one before, or of the knock. The client
+            // sent it again because our answer was slow, or lost (see `answer`).
+            return self.answer();
         }
         turn.next += 1;
         let Some(byte) = turn.bits.push(got.signal == ONE) else {
@@ -142,9 +142,9 @@ impl Server {
     fn on_chunk(&mut self, got: Received) {
         let turn = self.turn.as_mut().expect("called during a turn");
         if got.signal != chunk_signal(turn.next) {
-            // The other signal number: a copy of the previous chunk (or the knock, for
-            // chunk 0), sent again because our answer was slow. We hold it already.
-            return;
+            // The other signal number: a copy of the previous chunk (or of the knock,
+            // for chunk 0), sent again because our answer was slow, or lost.
+            return self.answer();
         }
         turn.next += 1;
         if got.signal == Signal::SIGUSR1 {
@@ -235,6 +235,12 @@ impl Server {
     }
 
     /// "Got it, send number `next`."
+    ///
+    /// A copy of something we already hold gets this answer again. Our first answer may
+    /// have been slow (the client then ignores the second: it names an item it is
+    /// past), or lost: a signal pending at the client wipes out our answer just as a
+    /// stray signal here wipes out a bit. The client's resend, answered again, repairs
+    /// that too.
     fn answer(&mut self) {
         let turn = self.turn.as_ref().expect("called during a turn");
         if send(turn.client, ACK, turn.next).is_err() {

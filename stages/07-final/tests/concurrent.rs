@@ -3,25 +3,46 @@
 
 mod common;
 
+use std::time::Duration;
+
 use nix::sys::signal::Signal;
 use workbook::kit::unordered::expect_messages_in_any_order;
 use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 
-/// Client `client`'s message number `n`: different sizes and contents for each.
-fn message(client: usize, n: usize) -> String {
-    let len = [15, 250, 900][(client + n) % 3] + 7 * client;
+/// How long one client may take, waiting in line included: generous, for a debug
+/// build on a machine with every core busy (a passing run takes a fraction of it).
+const CLIENT_DEADLINE: Duration = Duration::from_secs(180);
+
+/// Client `client`'s message number `n`: different sizes and contents for each, up to
+/// `longest` characters.
+fn message_up_to(longest: usize, client: usize, n: usize) -> String {
+    let len = [15, longest / 4, longest][(client + n) % 3] + 7 * client;
     format!(
         "client {client}, message {n}: {}",
         common::text(len, (100 * client + n) as u32)
     )
 }
 
-/// Run 8 clients at once, each sending 3 messages one after the other; odd clients in
-/// payload mode when `mixed`. Returns every message sent.
-fn eight_clients(programs: &Programs, server: &Server, mixed: bool) -> Vec<String> {
+fn message(client: usize, n: usize) -> String {
+    message_up_to(900, client, n)
+}
+
+/// Run the client with `args` to completion and expect success.
+fn run_client(programs: &Programs, args: &[&str]) {
+    let mut command = programs.client_command();
+    command.args(args);
+    assert_cmd::Command::from_std(command)
+        .timeout(CLIENT_DEADLINE)
+        .assert()
+        .success();
+}
+
+/// Run 8 clients at once, each sending 3 messages (of up to `longest` characters) one
+/// after the other; odd clients in payload mode when `mixed`. Returns every message sent.
+fn eight_clients(programs: &Programs, server: &Server, longest: usize, mixed: bool) -> Vec<String> {
     let pid = server.pid().to_string();
     let all: Vec<Vec<String>> = (0..8)
-        .map(|client| (0..3).map(|n| message(client, n)).collect())
+        .map(|client| (0..3).map(|n| message_up_to(longest, client, n)).collect())
         .collect();
     std::thread::scope(|scope| {
         for (client, messages) in all.iter().enumerate() {
@@ -32,7 +53,7 @@ fn eight_clients(programs: &Programs, server: &Server, mixed: bool) -> Vec<Strin
                     if mixed && client % 2 == 1 {
                         args.insert(0, "--payload");
                     }
-                    programs.client(args).success();
+                    run_client(programs, &args);
                 }
             });
         }
@@ -44,7 +65,7 @@ fn eight_clients(programs: &Programs, server: &Server, mixed: bool) -> Vec<Strin
 fn eight_clients_at_once_every_message_printed_once_and_whole() {
     let programs = common::programs();
     let mut server = Server::start(&programs);
-    let sent = eight_clients(&programs, &server, false);
+    let sent = eight_clients(&programs, &server, 900, false);
     expect_messages_in_any_order(&mut server, &sent);
 }
 
@@ -55,7 +76,9 @@ fn eight_clients_in_both_modes_with_stray_signals() {
     let mut server = Server::start(&programs);
     let stray = common::stray_sender(server.pid());
     server.wait_for_pending(DEADLINE);
-    let sent = eight_clients(&programs, &server, mixed);
+    // Shorter messages: every signal the noise wipes out costs the client a resend and
+    // tens of milliseconds.
+    let sent = eight_clients(&programs, &server, 300, mixed);
     expect_messages_in_any_order(&mut server, &sent);
     assert_eq!(
         stray.try_status(),
@@ -81,6 +104,95 @@ fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
     server.resume();
     assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
     server.expect_message("knock, knock\n");
+}
+
+/// Wait until `pid`'s pending set does (or does not) hold `signal`.
+fn wait_pending(pid: nix::unistd::Pid, signal: Signal, wanted: bool) {
+    procfs::poll(
+        STARTUP,
+        &format!("{signal} pending = {wanted} for PID {pid}"),
+        || {
+            let pending = procfs::pending(pid)?;
+            (pending.contains(signal) == wanted).then_some(())
+        },
+    )
+}
+
+/// The first bit (classic) or chunk (payload) of a message is wiped out for certain: the
+/// server is stopped with both signals pending from a stranger when the client sends it.
+/// Only a resend can complete the message. (Stage 06's test explains each step.)
+fn first_item_wiped_out(options: &[&str]) {
+    let programs = common::programs();
+    if !common::own_programs_only(&programs, "the knock and the answers") {
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    server.stop();
+    let mut args = options.to_vec();
+    args.extend([pid.as_str(), "the first signal of this was lost"]);
+    let client = programs.spawn_client(args);
+    wait_pending(server.pid(), Signal::SIGUSR1, true); // the knock
+    client.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(client.pid(), 'T', STARTUP);
+    server.resume();
+    wait_pending(client.pid(), Signal::SIGUSR1, true); // "your turn"
+    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    server.stop();
+    server.signal(Signal::SIGUSR1);
+    server.signal(Signal::SIGUSR2);
+    wait_pending(server.pid(), Signal::SIGUSR2, true);
+    client.signal(Signal::SIGCONT);
+    wait_pending(client.pid(), Signal::SIGUSR1, false);
+    procfs::wait_for_state(client.pid(), 'S', STARTUP); // sent, and waiting
+    server.resume();
+    assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
+    server.expect_message("the first signal of this was lost\n");
+    server.expect_stderr("ignored 2 stray signal(s)");
+}
+
+/// The server's answer to the knock is wiped out *at the client*, for certain: a
+/// stranger's SIGUSR1 is pending there when it comes. The client's resent knock gets the
+/// answer again.
+fn answer_wiped_out_at_the_client(options: &[&str]) {
+    let programs = common::programs();
+    if !common::own_programs_only(&programs, "the knock and the answers") {
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    server.stop();
+    let mut args = options.to_vec();
+    args.extend([pid.as_str(), "my first answer was lost"]);
+    let client = programs.spawn_client(args);
+    wait_pending(server.pid(), Signal::SIGUSR1, true); // the knock
+    client.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(client.pid(), 'T', STARTUP);
+    client.signal(Signal::SIGUSR1); // the stranger: this test
+    wait_pending(client.pid(), Signal::SIGUSR1, true);
+    server.resume();
+    // The server takes the knock, answers (the kernel discards the answer), and sleeps.
+    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    procfs::wait_for_state(server.pid(), 'S', STARTUP);
+    client.signal(Signal::SIGCONT);
+    assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
+    server.expect_message("my first answer was lost\n");
+}
+
+#[test]
+fn an_answer_wiped_out_at_the_client_is_given_again() {
+    answer_wiped_out_at_the_client(&[]);
+    answer_wiped_out_at_the_client(&["--payload"]);
+}
+
+#[test]
+fn a_bit_wiped_out_by_a_stray_signal_is_sent_again() {
+    first_item_wiped_out(&[]);
+}
+
+#[test]
+fn a_chunk_wiped_out_by_a_stray_signal_is_sent_again() {
+    first_item_wiped_out(&["--payload"]);
 }
 
 #[test]

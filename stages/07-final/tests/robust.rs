@@ -79,6 +79,67 @@ fn the_sandbox_canary_is_refused_as_not_a_server() {
     assert!(refusal.canary_survived);
 }
 
+/// Start `command` as a canary, wait until `ready` says it is set up, and stop it: a
+/// stopped process acts on no signal, so anything sent to it stays pending, visible.
+fn canary(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
+    let canary = Process::spawn(command);
+    procfs::poll(STARTUP, "the canary to be ready", || {
+        ready(&canary).then_some(())
+    });
+    canary.signal(Signal::SIGSTOP);
+    procfs::wait_for_state(canary.pid(), 'T', STARTUP);
+    canary
+}
+
+fn assert_unharmed(canary: &Process) {
+    let pending = procfs::pending(canary.pid()).expect("the canary is still there");
+    assert!(pending.is_empty(), "the canary was sent {pending:?}");
+}
+
+#[test]
+fn a_process_that_catches_only_sigusr1_is_refused_too() {
+    // The shell installs a handler for SIGUSR1 only: SIGUSR2 would still kill it.
+    let programs = programs();
+    let mut command = Command::new("sh");
+    command.args(["-c", "trap 'echo USR1' USR1; read line"]);
+    let canary = canary(command, |shell| {
+        procfs::caught(shell.pid()).is_some_and(|caught| caught.contains(Signal::SIGUSR1))
+    });
+    let pid = canary.pid().to_string();
+    let output = programs
+        .client([pid.as_str(), "hello"])
+        .get_output()
+        .clone();
+    expect_refusal(&programs, &output, 5, "SIGUSR2");
+    assert_unharmed(&canary);
+}
+
+#[test]
+fn a_process_of_another_user_is_refused_as_not_permitted() {
+    let programs = programs();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { nix::libc::geteuid() } != 0 {
+        eprintln!("SKIPPED: making a process of another user needs root");
+        return;
+    }
+    let mut sleeper = Command::new("sleep");
+    sleeper.arg("1000");
+    let canary = canary(sleeper, |_| true); // root's
+    // The client runs as `nobody`: kill(canary, 0) says EPERM.
+    let client = programs.client_command();
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(client.get_program())
+        .args([canary.pid().to_string(), "hello".to_owned()]);
+    let output = assert_cmd::Command::from_std(command)
+        .timeout(DEADLINE)
+        .output()
+        .expect("run the client as nobody");
+    expect_refusal(&programs, &output, 4, "not permitted");
+    assert_unharmed(&canary);
+}
+
 #[test]
 fn the_client_gives_up_on_a_stopped_server_with_exit_code_6() {
     let programs = impatient_clients();
