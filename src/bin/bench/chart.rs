@@ -6,17 +6,20 @@ use std::fmt::Write;
 
 use crate::size::format_rate;
 
-/// One bar: `value` is bytes per second, or the reason there is no bar.
+/// One bar: `value` is bytes per second, or the reason there is no bar. Bars with the
+/// same `group` (and `detail`) are drawn together under one two-line label.
 pub struct Bar {
     pub group: String,
+    /// The label's second, smaller line.
+    pub detail: String,
     /// Index into the legend (the message size).
     pub series: usize,
     pub value: Result<f64, String>,
 }
 
-const WIDTH: f64 = 860.0;
-const LABELS: f64 = 250.0;
-const PLOT_END: f64 = 750.0;
+const WIDTH: f64 = 880.0;
+const LABELS: f64 = 270.0;
+const PLOT_END: f64 = 770.0;
 const TOP: f64 = 56.0;
 const BAR: f64 = 12.0;
 const GAP: f64 = 2.0;
@@ -46,18 +49,27 @@ pub fn svg(title: &str, legend: &[String], bars: &[Bar], ceiling: Option<(f64, &
         LABELS + fraction.clamp(0.0, 1.0) * (PLOT_END - LABELS)
     };
 
-    // Lay the bars out top to bottom, a gap between groups.
+    // Lay the bars out top to bottom, a gap between groups, and every group at least
+    // two bars high so that its two-line label fits.
     let mut rows = Vec::new();
     let mut y = TOP;
-    let mut previous: Option<&str> = None;
+    let mut group_top = TOP;
+    let mut previous: Option<(&str, &str)> = None;
     for bar in bars {
-        if previous.is_some_and(|group| group != bar.group) {
-            y += GROUP_GAP;
+        let key = (bar.group.as_str(), bar.detail.as_str());
+        let new_group = previous != Some(key);
+        if new_group && previous.is_some() {
+            y = y.max(group_top + 2.0 * (BAR + GAP)) + GROUP_GAP;
         }
-        let new_group = previous != Some(bar.group.as_str());
+        if new_group {
+            group_top = y;
+        }
         rows.push((bar, y, new_group));
-        previous = Some(&bar.group);
+        previous = Some(key);
         y += BAR + GAP;
+    }
+    if previous.is_some() {
+        y = y.max(group_top + 2.0 * (BAR + GAP));
     }
     let plot_bottom = y + 4.0;
     let height = plot_bottom + 36.0;
@@ -105,10 +117,13 @@ pub fn svg(title: &str, legend: &[String], bars: &[Bar], ceiling: Option<(f64, &
         if new_group {
             let _ = writeln!(
                 out,
-                r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+                r##"<text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{}" text-anchor="end" font-size="10" fill="#555">{}</text>"##,
                 LABELS - 8.0,
                 y + BAR - 2.0,
-                escape(&bar.group)
+                escape(&bar.group),
+                LABELS - 8.0,
+                y + 2.0 * BAR,
+                escape(&bar.detail)
             );
         }
         match &bar.value {
@@ -174,21 +189,25 @@ mod tests {
         vec![
             Bar {
                 group: "01 sleep".into(),
+                detail: "classic".into(),
                 series: 0,
                 value: Ok(480.0),
             },
             Bar {
                 group: "01 sleep".into(),
+                detail: "classic".into(),
                 series: 1,
                 value: Err("FAILED".into()),
             },
             Bar {
                 group: "07 payload <fast>".into(),
+                detail: String::new(),
                 series: 0,
                 value: Ok(500_000.0),
             },
             Bar {
                 group: "04 framed".into(),
+                detail: String::new(),
                 series: 0,
                 value: Err("not available".into()),
             },

@@ -202,13 +202,14 @@ fn chart(single: &[Row], concurrent: &[Row], ceiling: Option<f64>) -> String {
         .iter()
         .chain(concurrent)
         .map(|row| {
-            let clients = match row.clients {
-                1 => String::new(),
-                n => format!(", {n} clients at once"),
+            let mode = row.mode.map_or("", |m| m.name);
+            let detail = match row.clients {
+                1 => mode.to_owned(),
+                n => format!("{mode}, {n} clients at once"),
             };
-            let mode = row.mode.map_or(String::new(), |m| format!(" ({})", m.name));
             chart::Bar {
-                group: format!("{} {}{mode}{clients}", row.stage.id, row.stage.idea),
+                group: format!("{} {}", row.stage.id, row.stage.idea),
+                detail,
                 series: sizes.iter().position(|&s| s == row.size).unwrap_or(0),
                 value: match &row.outcome {
                     run::Outcome::Measured { rate, .. } => Ok(rate.median),
