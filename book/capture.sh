@@ -12,8 +12,10 @@ cargo build -q --workspace --bins
 out=book/src/output
 mkdir -p "$out"
 bin=target/debug
-started=()
-cleanup() { for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# On exit, end the background jobs that are still running: `jobs -rp` lists only running
+# children of this shell, so a PID that was already reaped (and may have been reused by
+# someone else's process) is never signalled.
+cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
@@ -23,12 +25,11 @@ wait_for() {
   echo "capture: timed out waiting for '$2' in $1" >&2; return 1
 }
 # start_server NAME LOG: start a server in the background; sets $pid from its first line.
-# (It is not used as `pid=$(start_server …)`: a subshell could not record the PID for cleanup.)
 start_server() {
-  "$bin/$1" >"$2" 2>"$2.err" & started+=($!)
+  "$bin/$1" >"$2" 2>"$2.err" &
   wait_for "$2" "PID"
   pid=$(head -1 "$2" | tr -dc 0-9)
-  [ "$pid" = "${started[-1]}" ]
+  [ "$pid" = "$!" ]
 }
 # The message lines a server printed after its PID line.
 messages() { tail -n +2 "$1"; }
@@ -36,7 +37,7 @@ messages() { tail -n +2 "$1"; }
 # --- stage 00 -------------------------------------------------------------------------
 { echo '$ target/debug/stage00-process exit 3'; "$bin/stage00-process" exit 3; } > "$out/00-process-exit.txt"
 
-log=$(mktemp); "$bin/stage00-process" wait-for-signal >"$log" & parent=$!; started+=($parent)
+log=$(mktemp); "$bin/stage00-process" wait-for-signal >"$log" & parent=$!
 wait_for "$log" "child:"
 child=$(sed -n 's/^child: pid=\([0-9]*\) .*/\1/p' "$log")
 # Signal only the child of the process this script started.
@@ -48,7 +49,7 @@ kill -USR1 "$child"; wait "$parent" || true
 { echo '$ kill -l'; bash -c 'kill -l'; } > "$out/00-kill-l.txt"
 
 fifo=$(mktemp -u); mkfifo "$fifo"; log=$(mktemp)
-"$bin/stage00-receiver" --block <"$fifo" >"$log" & receiver=$!; started+=($receiver); exec 3>"$fifo"
+"$bin/stage00-receiver" --block <"$fifo" >"$log" & receiver=$!; exec 3>"$fifo"
 wait_for "$log" "blocking"
 sent=$("$bin/stage00-sender" "$receiver" USR1 1000)
 pending=$(grep -E '^(ShdPnd)' /proc/$receiver/status)
@@ -59,7 +60,7 @@ echo >&3; exec 3>&-; wait "$receiver"
   echo '(Enter pressed in the first terminal)'; sed -n '3,$p' "$log"; } > "$out/00-blocked.txt"
 
 log=$(mktemp)
-"$bin/stage00-receiver" <"$fifo" >"$log" & receiver=$!; started+=($receiver); exec 3>"$fifo"
+"$bin/stage00-receiver" <"$fifo" >"$log" & receiver=$!; exec 3>"$fifo"
 wait_for "$log" "counting"
 sent=$("$bin/stage00-sender" "$receiver" USR2 1000)
 exec 3>&-; wait "$receiver"
@@ -87,7 +88,7 @@ wait_for "$log" "after it" || true
   echo "\$ target/debug/stage01-client $pid \"a paced message after it\"";
   echo "# what the server printed for these two messages:";
   messages "$log" | tail -n +4 | cat -v; } > "$out/01-unpaced.txt"
-kill "$pid"
+kill "$pid"; wait "$pid" 2>/dev/null || true
 
 log=$(mktemp); start_server stage01-server "$log"
 kill -STOP "$pid"
@@ -98,7 +99,7 @@ pending=$(grep -E '^ShdPnd' /proc/$pid/status)
   echo "client exit status: $status";
   echo "\$ grep ShdPnd /proc/$pid/status     # 0xa00 = signals 10 and 12: one SIGUSR1, one SIGUSR2";
   echo "$pending"; } > "$out/01-stopped.txt"
-kill -CONT "$pid"; kill "$pid"
+kill -CONT "$pid"; kill "$pid"; wait "$pid" 2>/dev/null || true
 
 # --- stage 02 -------------------------------------------------------------------------
 log=$(mktemp); start_server stage02-server "$log"
@@ -108,7 +109,7 @@ wait_for "$log.err" "24 bytes"
 { echo '$ target/debug/stage02-server'; cat "$log"; echo '# and on its stderr:'; cat "$log.err";
   echo "\$ target/debug/stage02-client $pid \"Hello from stage 02\"     # in a second terminal";
   echo "\$ target/debug/stage02-client $pid \"and from a second client\""; } > "$out/02-session.txt"
-kill "$pid"
+kill "$pid"; wait "$pid" 2>/dev/null || true
 
 # A client killed mid-message, then a healthy one: stage 01 against stage 02. As in the
 # stage 02 test, the server is stopped while the doomed client starts, so that it can
@@ -117,18 +118,20 @@ for stage in 01 02; do
   log=$(mktemp); start_server "stage$stage-server" "$log"
   kill -STOP "$pid"
   until grep -q '^State:[[:space:]]*T' "/proc/$pid/status"; do sleep 0.001; done
-  MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "this message is never finished" & doomed=$!; started+=($doomed)
+  MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "this message is never finished" & doomed=$!
   # Until SIGUSR1 or SIGUSR2 (mask 0xa00) is pending: the client has started sending.
   until (( 0x$(awk '/^ShdPnd:/{print $2}' "/proc/$pid/status") & 0xa00 )); do sleep 0.001; done
   kill -KILL "$doomed"; wait "$doomed" 2>/dev/null || true
   kill -CONT "$pid"
   MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "the next client"
   wait_for "$log" "next client" || true
+  # What the chapters say this shows: stage 02 intact, stage 01 not.
+  if [ "$stage" = 02 ]; then [ "$(messages "$log")" = "the next client" ]; else [ "$(messages "$log")" != "the next client" ]; fi
   { echo "\$ kill -STOP $pid; target/debug/stage$stage-client $pid \"this message is never finished\" &";
     echo "\$ kill -KILL \$!; kill -CONT $pid        # the client dies after its first signals";
     echo "\$ target/debug/stage$stage-client $pid \"the next client\"";
     echo "# the server printed:"; messages "$log" | cat -v; } > "$out/$stage-killed-client.txt"
-  kill "$pid"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
 # --- later stages ---------------------------------------------------------------------

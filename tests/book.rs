@@ -146,7 +146,8 @@ fn summary_chapters() -> Vec<String> {
 
 #[test]
 fn the_book_builds_and_no_page_shows_a_directive_a_marker_or_an_empty_listing() {
-    let build = Path::new(ROOT).join("target/book-test");
+    // A directory of this run's own: two runs at once must not share one.
+    let build = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("book-{}", std::process::id()));
     let _ = fs::remove_dir_all(&build);
     let mut book = mdbook_driver::MDBook::load(BOOK).expect("load the book");
     book.config.build.build_dir = build.clone();
@@ -182,5 +183,6 @@ fn the_book_builds_and_no_page_shows_a_directive_a_marker_or_an_empty_listing() 
             }
         }
     }
+    let _ = fs::remove_dir_all(&build);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -74,9 +74,21 @@ fn expect_message_consumes_messages_in_order() {
         "echo $$; printf 'one\\ntwo\\n'; printf 'three'; exec sleep 1000",
     ));
     server.expect_message("one\n");
-    server.expect_message("two");
+    server.expect_message("two\n");
     server.expect_message("three");
     assert!(server.unread_output().is_empty());
+}
+
+#[test]
+fn a_stray_newline_is_a_difference() {
+    let message = panic_message(|| {
+        let mut server = Server::start_command(fake_server(
+            "echo $$; printf 'one\n\ntwo\n'; exec sleep 1000",
+        ));
+        server.expect_message("one\n");
+        server.expect_message("two\n");
+    });
+    assert!(message.contains("first difference at byte 0"), "{message}");
 }
 
 #[test]

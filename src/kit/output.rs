@@ -32,6 +32,7 @@ impl Captured {
                 let (state, changed) = &*shared;
                 let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
                 match read {
+                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
                     Ok(0) | Err(_) => {
                         state.closed = true;
                         changed.notify_all();

@@ -101,6 +101,11 @@ impl Process {
         self.stdin = None;
     }
 
+    /// Whether the child has been reaped: from then on its PID may be reused.
+    pub fn is_reaped(&self) -> bool {
+        self.reaped
+    }
+
     /// The exit status, if the child has exited.
     pub fn try_status(&self) -> Option<ExitStatus> {
         *self.exit.0.lock().unwrap_or_else(|e| e.into_inner())

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use nix::unistd::{Pid, getpid};
 use rexpect::session::{PtySession, spawn_command};
 
 use super::{DEADLINE, Programs, procfs};
@@ -45,9 +45,17 @@ impl PtyServer {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(-1)
         }));
+        // The leader must be the pty child this test forked: our own child, leading its
+        // own session. Otherwise (a server that printed, say, its parent's PID) the
+        // "session" could be the test runner's or the user's shell, and dropping this
+        // handle would kill it.
+        let own_session = procfs::parent(leader) == Some(getpid())
+            && procfs::status_field(leader, "NSsid")
+                .is_some_and(|sid| sid.split_whitespace().last() == Some(&leader.to_string()));
         assert!(
-            pid.as_raw() > 1 && leader.as_raw() > 1 && procfs::is_descendant_of(pid, leader),
-            "the PID {pid} printed on the pty is not in the session the test started"
+            pid.as_raw() > 1 && own_session && procfs::is_descendant_of(pid, leader),
+            "the PID {pid} printed on the pty is not in the session the test started: \
+             refusing to signal it"
         );
         PtyServer {
             session,

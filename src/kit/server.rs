@@ -89,8 +89,8 @@ impl Server {
         &mut self.process
     }
 
-    /// Wait until the server prints exactly `message` next (a `\n` after it is allowed),
-    /// within [`DEADLINE`]. Panics with a readable diff as soon as the output departs from
+    /// Wait until the server prints exactly `message` next, within [`DEADLINE`]. Our
+    /// servers end every message with `\n`: include it in `message`. Panics with a readable diff as soon as the output departs from
     /// the expected bytes, or at the deadline.
     pub fn expect_message(&mut self, message: impl AsRef<[u8]>) {
         self.expect_message_within(message, DEADLINE)
@@ -102,25 +102,18 @@ impl Server {
         let start = self.cursor;
         let deadline = Instant::now() + timeout;
         let outcome = self.process.stdout.wait_until(deadline, |bytes, _| {
-            let mut got = &bytes[start.min(bytes.len())..];
-            // The newline that ended the previous message may come late.
-            if !expected.starts_with(b"\n") && got.first() == Some(&b'\n') {
-                got = &got[1..];
-            }
+            let got = &bytes[start.min(bytes.len())..];
             let common = got.len().min(expected.len());
             if got[..common] != expected[..common] {
                 return Some(Err(got.to_vec()));
             }
-            (got.len() >= expected.len()).then_some(Ok(bytes.len() - got.len()))
+            (got.len() >= expected.len()).then_some(Ok(start))
         });
         match outcome {
             Ok(Ok(offset)) => self.cursor = offset + expected.len(),
             Ok(Err(got)) => self.fail(expected, &got, "the server printed something else"),
             Err(all) => {
-                let mut got = &all[start.min(all.len())..];
-                if got.first() == Some(&b'\n') {
-                    got = &got[1..];
-                }
+                let got = &all[start.min(all.len())..];
                 let why = match self.process.try_status() {
                     Some(status) => format!("the server exited ({status})"),
                     None => format!("nothing more came within {timeout:?}"),
@@ -148,8 +141,24 @@ impl Server {
 
     /// Send `signal` to the server (a process this test started).
     pub fn signal(&self, signal: Signal) {
+        self.assert_still_ours();
         nix::sys::signal::kill(self.pid, signal)
             .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+    }
+
+    /// A PID is only ours while the process we started has not been reaped (until then
+    /// it cannot be reused) and the PID the server printed still descends from it.
+    fn assert_still_ours(&self) {
+        assert!(
+            !self.process.is_reaped(),
+            "the server was already killed and reaped: its PID {} may belong to someone else now",
+            self.pid
+        );
+        assert!(
+            procfs::is_descendant_of(self.pid, self.process.pid()),
+            "PID {} is no longer the server this test started",
+            self.pid
+        );
     }
 
     /// Stop the server with SIGSTOP and wait until the kernel reports it stopped. A stopped
@@ -159,13 +168,27 @@ impl Server {
         procfs::wait_for_state(self.pid, 'T', STARTUP);
     }
 
-    /// Let a stopped server go on.
+    /// Let a stopped server go on, and wait until it has taken the SIGUSR1 and SIGUSR2
+    /// that arrived while it was stopped. Until then, a new client's first signal could
+    /// find one of them still pending and be discarded: a race of the test, not of the
+    /// server.
     pub fn resume(&self) {
         self.signal(Signal::SIGCONT);
+        procfs::poll(
+            STARTUP,
+            "the resumed server to take its pending signals",
+            || {
+                let pending = procfs::pending(self.pid)?;
+                let taken =
+                    !pending.contains(Signal::SIGUSR1) && !pending.contains(Signal::SIGUSR2);
+                (taken && procfs::state(self.pid)? != 'T').then_some(())
+            },
+        );
     }
 
     /// Signals pending for the server right now, from `/proc`.
     pub fn pending_signals(&self) -> procfs::SignalMask {
+        self.assert_still_ours();
         procfs::pending(self.pid).expect("the server is running")
     }
 
