@@ -79,7 +79,7 @@ pub fn run(
         })?;
     let first_line = String::from_utf8_lossy(&first_line).into_owned();
     let target = target(stage, &server, &first_line)?;
-    let start_of_messages = first_line.len() + 1;
+    let start_of_messages = first_line_end(&server.stdout.bytes());
 
     let idle = match want_memory {
         true => Some(memory(&server)?),
