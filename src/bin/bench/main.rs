@@ -48,7 +48,8 @@ fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"));
     let options =
         Options::parse(&args, workspace.join("book/src/performance")).unwrap_or_else(|why| {
-            eprintln!("bench: {why}\n{USAGE}");
+            // One line, as every program of the workbook reports bad input.
+            eprintln!("bench: {why} (see --help)");
             std::process::exit(2)
         });
     let progress = Progress::new(0);
