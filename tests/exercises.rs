@@ -428,10 +428,18 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
         let hints = stage.hints().unwrap();
         let exercises = stages::exercises(reference, hints.as_ref()).unwrap();
 
-        // The whole exercise: it compiles, and the tests fail.
+        // The whole exercise: it compiles, and the tests fail. (With a single part, it is
+        // also that part's own proof, below.)
+        let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
+        let alone = names.len() == 1;
         let output = workbook(&copy, &["start", &stage.id()]);
         assert!(output.status.success(), "{}", text(&output));
-        assert_fails(&copy, &copy_stage, &[], "the whole exercise");
+        assert_fails(
+            &copy,
+            &copy_stage,
+            if alone { &names[..] } else { &[] },
+            "the whole exercise",
+        );
         let listed = text(&workbook(&copy, &["list"]));
         assert!(
             listed
@@ -442,7 +450,7 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
 
         // Each part alone: its stub is enough to fail the tests, and a failing test's
         // message names it (so the learner is told what is missing, and where to read).
-        for exercise in &exercises {
+        for exercise in exercises.iter().filter(|_| !alone) {
             let output = workbook(&copy, &["reset", &stage.id()]);
             assert!(output.status.success(), "{}", text(&output));
             let output = workbook(&copy, &["start", &stage.id(), &exercise.name]);

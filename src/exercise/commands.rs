@@ -63,10 +63,10 @@ impl Workbook {
         if !has_any_stub(&current) && !self.is_started(stage) {
             return Ok((current, "the stage's files, which hold no exercise"));
         }
-        if let Some(files) = git_head_files(&self.workspace.root, stage) {
-            if !has_any_stub(&files) {
-                return Ok((files, "the last git commit (.workbook/ has no copy)"));
-            }
+        if let Some(files) =
+            git_head_files(&self.workspace.root, stage).filter(|files| !has_any_stub(files))
+        {
+            return Ok((files, "the last git commit (.workbook/ has no copy)"));
         }
         Err(format!(
             "no reference for {} here: .workbook/reference/{} is gone and the last commit holds exercise stubs. \
