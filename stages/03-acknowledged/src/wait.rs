@@ -20,6 +20,7 @@ use nix::unistd::Pid;
 
 use crate::{ACK, DONE};
 
+// EXERCISE: wait
 // ANCHOR: block
 /// Block the two answer signals in this (single-threaded) process. Call it before the
 /// first `kill`: an answer that arrives before we wait for it is then kept pending.
@@ -51,3 +52,4 @@ pub fn next_answer(answers: &SigSet, server: Pid) -> Signal {
     }
 }
 // ANCHOR_END: next_answer
+// END EXERCISE
