@@ -123,6 +123,8 @@ for stage in 01 02; do
   until (( 0x$(awk '/^ShdPnd:/{print $2}' "/proc/$pid/status") & 0xa00 )); do sleep 0.001; done
   kill -KILL "$doomed"; wait "$doomed" 2>/dev/null || true
   kill -CONT "$pid"
+  # Let the server take the dead client's pending signals before the next client starts.
+  until (( (0x$(awk '/^ShdPnd:/{print $2}' "/proc/$pid/status") & 0xa00) == 0 )); do sleep 0.001; done
   MINITALK_DELAY_US=2000 "$bin/stage$stage-client" "$pid" "the next client"
   wait_for "$log" "next client" || true
   # What the chapters say this shows: stage 02 intact, stage 01 not.
