@@ -96,7 +96,8 @@ impl Workbook {
             .unwrap_or(0);
         println!("{:<9} {:<width$}  exercises", "stage", "state");
         for (stage, (state, exercises)) in stages.iter().zip(rows) {
-            println!("{:<9} {state:<width$}  {exercises}", stage.package);
+            let line = format!("{:<9} {state:<width$}  {exercises}", stage.package);
+            println!("{}", line.trim_end());
         }
         println!();
         println!("Start one:  {TOOL} start NN     Check it:  {TOOL} check NN");
