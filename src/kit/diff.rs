@@ -36,20 +36,17 @@ pub fn describe_mismatch(expected: &[u8], received: &[u8]) -> String {
     } else {
         "bytes differ"
     };
+    // Both lines start with the same number of characters, so one caret fits both.
     format!(
-        "first difference at byte {first}: {what}\n  expected ({} bytes): \"{expected_text}\"\n  received ({} bytes): \"{received_text}\"\n                {}^",
+        "first difference at byte {first}: {what} (expected {} bytes, received {})\n  expected: \"{expected_text}\"\n  received: \"{received_text}\"\n  {}^",
         expected.len(),
         received.len(),
-        " ".repeat(caret + count_digits(expected.len()) + 8),
+        " ".repeat("expected: \"".len() + caret),
     )
 }
 
 fn escape(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string()
-}
-
-fn count_digits(n: usize) -> usize {
-    n.to_string().len()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The test kit. A stage's test reads like what a user does:
 //!
-//! ```no_run
+//! ```ignore
 //! use workbook::kit::Server;
 //!
 //! let programs = workbook::programs!("stage01");

@@ -4,7 +4,7 @@
 //! messages one after the other. It can still demand that each one is printed exactly
 //! once, whole, and that nothing else is printed in between:
 //!
-//! ```no_run
+//! ```ignore
 //! use workbook::kit::{Server, unordered::expect_messages_in_any_order};
 //!
 //! let programs = workbook::programs!("stage06");
