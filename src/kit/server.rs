@@ -123,6 +123,12 @@ impl Server {
         }
     }
 
+    /// Where the next [`Server::expect_message`] starts reading in the server's stdout
+    /// (an offset into [`Captured::bytes`](super::Captured::bytes)).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
     /// Everything the server printed after its PID line that no `expect_message` consumed.
     pub fn unread_output(&self) -> Vec<u8> {
         let bytes = self.process.stdout.bytes();

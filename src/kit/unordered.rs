@@ -5,12 +5,14 @@
 //! once, whole, and that nothing else is printed in between:
 //!
 //! ```ignore
-//! use workbook::kit::{Server, unordered::expect_messages_in_any_order};
+//! use workbook::kit::Server;
+//! use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
 //!
 //! let programs = workbook::programs!("stage06");
 //! let mut server = Server::start(&programs);
 //! // … several clients run at once, and all of them exit successfully …
-//! expect_messages_in_any_order(&mut server, &["from one client", "from another"]);
+//! let end = expect_messages_in_any_order(&mut server, &["from one client", "from another"]);
+//! expect_nothing_after(&mut server, end);
 //! ```
 
 use std::collections::HashMap;
@@ -24,11 +26,14 @@ use super::{DEADLINE, Server};
 ///
 /// Fails as soon as a line is printed that is not one of the messages (a garbled or
 /// interleaved message, or noise), or is one printed once too often, or at [`DEADLINE`]
-/// with the list of messages still missing. Call it once every client that sent them has
-/// exited successfully: a client confirms only what the server has already printed, so
-/// the output is then complete and nothing more may follow. It does not move the cursor
-/// of [`Server::expect_message`].
-pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, messages: &[M]) {
+/// with the list of messages still missing. Once every message has arrived, it also fails
+/// on any further complete line already in the output (a late duplicate or noise).
+///
+/// Call it once every client that sent them has exited successfully: a client confirms
+/// only what the server has already printed, so the output is then complete and nothing
+/// more may follow; [`expect_nothing_after`] checks that, with the offset this returns
+/// (just past the last message). It does not move the cursor of [`Server::expect_message`].
+pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, messages: &[M]) -> usize {
     let mut wanted: HashMap<&[u8], usize> = HashMap::new();
     for message in messages {
         let message = message.as_ref();
@@ -39,7 +44,7 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
         );
         *wanted.entry(message).or_default() += 1;
     }
-    let start = server.process().stdout.bytes().len() - server.unread_output().len();
+    let start = server.cursor();
     let outcome = server
         .process()
         .stdout
@@ -48,7 +53,16 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
             let printed = &bytes[start.min(bytes.len())..];
             // Complete lines only: the last one may still be arriving.
             let end = printed.iter().rposition(|&b| b == b'\n')?;
+            let mut done_at = None;
+            let mut offset = start;
             for line in printed[..end].split(|&b| b == b'\n') {
+                offset += line.len() + 1;
+                if done_at.is_some() {
+                    return Some(Err(format!(
+                        "printed after all the messages: {}",
+                        show(line)
+                    )));
+                }
                 match left.get_mut(line) {
                     Some(count) if *count > 0 => *count -= 1,
                     Some(_) => return Some(Err(format!("printed more than once: {}", show(line)))),
@@ -57,13 +71,13 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
                     }
                 }
                 if left.values().all(|&count| count == 0) {
-                    return Some(Ok(()));
+                    done_at = Some(offset);
                 }
             }
-            None
+            done_at.map(Ok)
         });
     let problem = match outcome {
-        Ok(Ok(())) => return,
+        Ok(Ok(end)) => return end,
         Ok(Err(problem)) => problem,
         Err(_) => {
             let printed = server.unread_output();
@@ -88,6 +102,21 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
         messages.len(),
         server.process().stderr.text()
     );
+}
+
+/// Fail if the server has printed anything at or after `offset` in its stdout: call it
+/// with what [`expect_messages_in_any_order`] returned, after every client has exited and
+/// been confirmed, to check that nothing (not even part of a line) followed the messages.
+pub fn expect_nothing_after(server: &mut Server, offset: usize) {
+    let bytes = server.process().stdout.bytes();
+    if bytes.len() > offset {
+        panic!(
+            "expected the server to print nothing more after the messages, but it printed {}\n\
+             server stderr: {:?}",
+            show(&bytes[offset..]),
+            server.process().stderr.text()
+        );
+    }
 }
 
 /// A line for a failure message: escaped, and cut short if long.

@@ -11,7 +11,7 @@ mod common;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use workbook::kit::unordered::expect_messages_in_any_order;
+use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
 use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 
 fn programs() -> Programs {
@@ -75,7 +75,8 @@ fn eight_clients_at_once_every_message_printed_once_and_whole() {
     let programs = programs();
     let mut server = Server::start(&programs);
     let sent = eight_clients_three_messages_each(&programs, &server, 900);
-    expect_messages_in_any_order(&mut server, &sent);
+    let end = expect_messages_in_any_order(&mut server, &sent);
+    expect_nothing_after(&mut server, end);
 }
 
 #[test]
@@ -88,7 +89,8 @@ fn stray_signals_during_transfers_corrupt_nothing_and_are_never_answered() {
     // Shorter messages: every signal the noise wipes out costs the client a resend and
     // tens of milliseconds.
     let sent = eight_clients_three_messages_each(&programs, &server, 300);
-    expect_messages_in_any_order(&mut server, &sent);
+    let end = expect_messages_in_any_order(&mut server, &sent);
+    expect_nothing_after(&mut server, end);
     assert_eq!(
         stray.try_status(),
         None,
@@ -237,5 +239,6 @@ fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
         assert!(status.success(), "{status}: {}", client.stderr.text());
     }
     server.expect_stderr(&format!("from PID {}: it is gone", doomed.pid()));
-    expect_messages_in_any_order(&mut server, &live);
+    let end = expect_messages_in_any_order(&mut server, &live);
+    expect_nothing_after(&mut server, end);
 }

@@ -97,7 +97,7 @@ impl Knock {
 /// the answer was slow. The knock goes with SIGUSR1, like an odd chunk: it is "chunk -1",
 /// and chunk 0 must differ from it.
 pub fn chunk_signal(index: u64) -> Signal {
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         Signal::SIGUSR2
     } else {
         Signal::SIGUSR1

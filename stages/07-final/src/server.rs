@@ -170,13 +170,13 @@ impl Server {
     /// we answer it, so whatever SIGUSR2 of its is pending now is stale.
     fn drop_stale_copy(&mut self) {
         let client = self.turn.as_ref().map(|turn| turn.client);
-        if let Some(Event::Signal(got)) = self.signals.take_pending(Signal::SIGUSR2) {
-            if Some(got.sender) != client || !got.queued {
-                // Not the client's: treat it as if it had come out of the wait.
-                self.noise += u64::from(!got.queued);
-                if got.queued {
-                    self.on_outsider(got);
-                }
+        if let Some(Event::Signal(got)) = self.signals.take_pending(Signal::SIGUSR2)
+            && (Some(got.sender) != client || !got.queued)
+        {
+            // Not the client's: treat it as if it had come out of the wait.
+            self.noise += u64::from(!got.queued);
+            if got.queued {
+                self.on_outsider(got);
             }
         }
     }

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use workbook::kit::unordered::expect_messages_in_any_order;
+use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
 use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 
 /// How long one client may take, waiting in line included: generous, for a debug
@@ -66,7 +66,8 @@ fn eight_clients_at_once_every_message_printed_once_and_whole() {
     let programs = common::programs();
     let mut server = Server::start(&programs);
     let sent = eight_clients(&programs, &server, 900, false);
-    expect_messages_in_any_order(&mut server, &sent);
+    let end = expect_messages_in_any_order(&mut server, &sent);
+    expect_nothing_after(&mut server, end);
 }
 
 #[test]
@@ -79,7 +80,8 @@ fn eight_clients_in_both_modes_with_stray_signals() {
     // Shorter messages: every signal the noise wipes out costs the client a resend and
     // tens of milliseconds.
     let sent = eight_clients(&programs, &server, 300, mixed);
-    expect_messages_in_any_order(&mut server, &sent);
+    let end = expect_messages_in_any_order(&mut server, &sent);
+    expect_nothing_after(&mut server, end);
     assert_eq!(
         stray.try_status(),
         None,
@@ -231,7 +233,8 @@ fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
         assert!(status.success(), "{status}: {}", client.stderr.text());
     }
     server.expect_stderr(&format!("from PID {}: it is gone", doomed.pid()));
-    expect_messages_in_any_order(&mut server, &live);
+    let end = expect_messages_in_any_order(&mut server, &live);
+    expect_nothing_after(&mut server, end);
 }
 
 #[test]
