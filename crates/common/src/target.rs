@@ -9,8 +9,10 @@
 //!    process can have it;
 //! 2. the process exists: `kill(pid, 0)` sends nothing but runs the same checks as a real
 //!    signal, and tells "no such process" (`ESRCH`) from "not yours" (`EPERM`);
-//! 3. it catches or blocks both SIGUSR1 and SIGUSR2 (`SigCgt` and `SigBlk` in
-//!    `/proc/PID/status`): otherwise our first signal would kill it.
+//! 3. it is not a zombie (`State:` in `/proc/PID/status`): a zombie still passes step 2;
+//! 4. it catches both SIGUSR1 and SIGUSR2 (`SigCgt`), or each one it does not catch is
+//!    blocked by every one of its threads (`SigBlk` in `/proc/PID/task/*/status`):
+//!    otherwise our first signal would kill it.
 //!
 //! A small window remains: the process could exit, and its PID be reused, between the
 //! check and the first signal. Closing it needs a pidfd (`pidfd_open`,
@@ -114,19 +116,43 @@ pub fn check(pid: Pid) -> Result<(), TargetError> {
             why: format!("/proc/{pid}/status: {error}"),
         }
     })?;
-    let mask = |key: &str| -> Result<u64, TargetError> {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
-            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
-            .ok_or_else(|| TargetError::Unverifiable {
+    // A zombie (or a process being reaped) still answers `kill(pid, 0)` and keeps the
+    // masks it had, but it will never take a signal: there is no server there.
+    if let Some(state) = status
+        .lines()
+        .find_map(|line| line.strip_prefix("State:"))
+        .map(str::trim_start)
+        && (state.starts_with('Z') || state.starts_with('X'))
+    {
+        return Err(TargetError::NoSuchProcess(pid));
+    }
+    // A handler (SigCgt, process-wide) keeps the default action, termination, from
+    // happening. Without one, only a block does, and a block is per thread: `SigBlk` in
+    // /proc/PID/status is the main thread's. The kernel hands a process-directed signal to
+    // any thread that does not block it, so every thread must block it.
+    let caught = mask(&status, "SigCgt").ok_or_else(|| no_line(pid, "SigCgt"))?;
+    let mut blocked_by_all = u64::MAX;
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).map_err(|error| {
+        TargetError::Unverifiable {
+            pid,
+            why: format!("/proc/{pid}/task: {error}"),
+        }
+    })?;
+    for task in tasks {
+        let path = task
+            .map_err(|error| TargetError::Unverifiable {
                 pid,
-                why: format!("no {key} line in /proc/{pid}/status"),
-            })
-    };
-    // A handler (SigCgt) or a block (SigBlk) both keep the default action, termination,
-    // from happening. A zombie has neither.
-    let safe = mask("SigCgt")? | mask("SigBlk")?;
+                why: format!("/proc/{pid}/task: {error}"),
+            })?
+            .path()
+            .join("status");
+        // A thread that has just exited has no status any more, and blocks nothing.
+        let Ok(task_status) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        blocked_by_all &= mask(&task_status, "SigBlk").ok_or_else(|| no_line(pid, "SigBlk"))?;
+    }
+    let safe = caught | blocked_by_all;
     let exposed: Vec<Signal> = [Signal::SIGUSR1, Signal::SIGUSR2]
         .into_iter()
         .filter(|&signal| safe & bit(signal) == 0)
@@ -138,6 +164,21 @@ pub fn check(pid: Pid) -> Result<(), TargetError> {
     }
 }
 // ANCHOR_END: check
+
+/// The hexadecimal mask on the `key:` line of a `/proc/PID/status` text.
+fn mask(status: &str, key: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+}
+
+fn no_line(pid: Pid, key: &str) -> TargetError {
+    TargetError::Unverifiable {
+        pid,
+        why: format!("no {key} line in /proc/{pid}/status"),
+    }
+}
 
 /// Signal `n` is bit `n - 1` of the masks in `/proc/PID/status`.
 fn bit(signal: Signal) -> u64 {
@@ -195,6 +236,25 @@ mod tests {
             unsafe { sigaction(signal, &action) }.unwrap();
         }
         assert_eq!(check(nix::unistd::getpid()), Ok(()));
+    }
+
+    #[test]
+    fn a_zombie_is_no_process() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = Pid::from_raw(child.id() as i32);
+        // Not reaped yet: it stays a zombie until `wait`. Poll /proc until it is one.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+            if status.lines().any(|line| line.starts_with("State:\tZ")) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "never a zombie");
+            std::thread::yield_now();
+        }
+        let result = check(pid);
+        child.wait().unwrap();
+        assert_eq!(result, Err(TargetError::NoSuchProcess(pid)));
     }
 
     #[test]

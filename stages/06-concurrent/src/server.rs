@@ -269,7 +269,8 @@ impl Server {
         let quiet = now - turn.quiet_since;
         let what = turn.partial();
         if quiet >= LIVENESS_CHECK_AFTER && target::check(turn.client).is_err() {
-            // Killed, or exited: a zombie neither catches nor blocks anything.
+            // Killed, or exited: gone, or a zombie. A zombie still passes `kill(pid, 0)` and
+            // keeps its masks, so the check refuses it by its `State:` line.
             self.end_turn(None, format_args!("dropped {what}: it is gone"))
         } else if quiet >= self.config.timeout {
             let timeout = self.config.timeout;
