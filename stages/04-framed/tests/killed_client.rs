@@ -1,12 +1,15 @@
 //! A client killed half-way through a byte must not corrupt the next client's message.
 //!
 //! As in stage 03, the server keys its state by the sender's PID: the dead client's
-//! half-read header stays in its own entry, and the server's answer to its last bit
-//! fails with ESRCH, which the server shrugs off.
+//! half-read header stays in its own entry, and the server's answer to its last bit is
+//! lost: once the dead client has been reaped it fails with ESRCH, which the server shrugs
+//! off. This test keeps it a zombie until the end (a zombie still accepts signals, and
+//! ignores them), so the server never signals a freed PID.
 //!
 //! To kill the client mid-frame for certain, the test stops the server first. The client
 //! sends one bit and waits for its answer, which a stopped server cannot give.
 
+use nix::sys::signal::Signal;
 use workbook::kit::{DEADLINE, Server, procfs};
 
 #[test]
@@ -16,10 +19,14 @@ fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
     let pid = server.pid().to_string();
 
     server.stop();
-    let mut doomed = programs.spawn_client([pid.as_str(), "this message is never finished"]);
+    let doomed = programs.spawn_client([pid.as_str(), "this message is never finished"]);
     let pending = server.wait_for_pending(DEADLINE);
     assert_eq!(pending.len(), 1, "{pending:?}");
-    doomed.kill();
+    // Killed, but not reaped: a zombie keeps its PID, so the server's answer to the dead
+    // client's bit goes to that zombie (and does nothing), never to a freed PID that
+    // another process may have been given. `doomed` lives to the end of the test.
+    doomed.signal(Signal::SIGKILL);
+    doomed.wait(DEADLINE);
     server.resume();
     // Let the server handle the dead client's bit before the next client starts. Until
     // it has, that signal is pending, and the same signal from the next client would be
