@@ -140,8 +140,11 @@ fn in_sandbox(args: &[&str]) -> Option<(Output, bool)> {
 #[test]
 fn a_pid_nobody_has_is_refused_as_no_such_process() {
     // A fresh PID namespace holds a handful of processes with the lowest PIDs: none has
-    // 4194303, the highest PID Linux can ever hand out (pid_max is at most 4194304).
-    let Some((output, canary_survived)) = in_sandbox(&["4194303", "hello"]) else {
+    // pid_max - 1, the highest PID this kernel hands out (pid_max itself is never used).
+    // Below pid_max, so the client cannot refuse it on sight: it must ask the kernel.
+    let pid_max = minitalk_common::target::pid_max().expect("Linux has /proc/sys/kernel/pid_max");
+    let nobody = (pid_max - 1).to_string();
+    let Some((output, canary_survived)) = in_sandbox(&[nobody.as_str(), "hello"]) else {
         return;
     };
     expect_refusal(&programs(), &output, 3, "no process has PID");
