@@ -37,7 +37,10 @@ pub const TICK: Signal = Signal::SIGALRM;
 pub struct Received {
     /// SIGUSR1 or SIGUSR2.
     pub signal: Signal,
-    /// `si_pid`: the process that sent it.
+    /// `si_pid`. For `kill(2)` (`SI_USER`) the kernel fills it in itself: the process
+    /// that sent it. For a queued signal (`SI_QUEUE`) it is whatever the sender wrote in
+    /// the record (`rt_sigqueueinfo(2)` lets it write any PID): a claim, not a proof. The
+    /// defences are the `/proc` check before a PID is answered, and the CRC of a message.
     pub sender: Pid,
     /// `si_code == SI_QUEUE`: it was sent with `sigqueue(3)` (or the system call under
     /// it), so `value` is what the sender put there. `kill(2)` sends no value.
