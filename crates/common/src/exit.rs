@@ -40,7 +40,10 @@ impl ExitCode {
                 "that process does not catch SIGUSR1 and SIGUSR2 (not a server); nothing sent"
             }
             ExitCode::Timeout => "no answer from the server within the timeout",
-            ExitCode::Refused => "the server refused the message (too long)",
+            ExitCode::Refused => {
+                "the server refused the message (too long, a bad checksum, an unknown mode, \
+                 or we went silent); nothing was printed"
+            }
         }
     }
 }
