@@ -9,8 +9,9 @@ cargo build -q -p stage-03 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-started=()
-cleanup() { for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# End the jobs still running, and only those: a finished job's PID may be reused.
+# A job we stopped counts as running here: it gets SIGCONT first, or SIGTERM waits.
+cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill -CONT $live 2>/dev/null; kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
 trap cleanup EXIT
 
 # wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
@@ -18,10 +19,20 @@ wait_for() {
   for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
   echo "capture: timed out waiting for '$2' in $1" >&2; return 1
 }
+# wait_until WHAT COMMAND...: re-run COMMAND until it succeeds, at most 10 s; on timeout,
+# say what was awaited and fail (with set -e, the script stops: no output is captured
+# from a state that was never reached).
+wait_until() {
+  local what=$1; shift
+  for _ in $(seq 1000); do "$@" && return 0; sleep 0.01; done
+  echo "capture: timed out waiting for $what" >&2; return 1
+}
+stopped() { grep -Eq '^State:[[:space:]]*T' "/proc/$1/status"; }
+pending() { grep -Eq '^ShdPnd:[[:space:]]*0*[1-9a-f]' "/proc/$1/status"; }
 
 # --- a session: every client confirms ----------------------------------------------
 log=$(mktemp)
-"$bin/stage03-server" >"$log" 2>"$log.err" & server=$!; started+=($server)
+"$bin/stage03-server" >"$log" 2>"$log.err" & server=$!
 wait_for "$log" "PID"
 pid=$(head -1 "$log" | tr -dc 0-9)
 {
@@ -35,8 +46,9 @@ wait_for "$log.err" "26 bytes"
 
 # --- a stopped server: the client waits, with exactly one signal in flight -----------
 kill -STOP "$server"
-"$bin/stage03-client" "$pid" "patience" > "$log.client" & client=$!; started+=($client)
-for _ in $(seq 1000); do grep -Eq '^ShdPnd:\s*0*[1-9a-f]' "/proc/$server/status" && break; sleep 0.01; done
+wait_until "the server to stop" stopped "$server" # SIGSTOP is not instantaneous
+"$bin/stage03-client" "$pid" "patience" > "$log.client" & client=$!
+wait_until "a bit pending at the stopped server" pending "$server"
 sleep 0.5 # give the client every chance to send more, if it were going to
 {
   echo "\$ kill -STOP $pid                                       # the server answers nothing now"
@@ -47,7 +59,7 @@ sleep 0.5 # give the client every chance to send more, if it were going to
   kill -CONT "$server"; wait "$client"
   cat "$log.client"
 } > "$out/03-stopped.txt"
-kill "$server"
+kill "$server"; wait "$server" || true
 
 # --- the lost wake-up, on purpose ----------------------------------------------------
 # The demo checks its flag, then waits for a line on stdin before it sleeps. We send
@@ -55,7 +67,7 @@ kill "$server"
 # is needed. With sigsuspend the first one is enough.
 for mode in pause sigsuspend; do
   fifo=$(mktemp -u); mkfifo "$fifo"
-  "$bin/stage03-lost-wakeup" "$mode" <"$fifo" >"$log.$mode" & demo=$!; started+=($demo)
+  "$bin/stage03-lost-wakeup" "$mode" <"$fifo" >"$log.$mode" & demo=$!
   exec 3>"$fifo"
   wait_for "$log.$mode" "going to sleep"
   kill -USR1 "$demo"

@@ -9,8 +9,8 @@ cargo build -q -p stage-04 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-started=()
-cleanup() { for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# End the jobs still running, and only those: a finished job's PID may be reused.
+cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
 trap cleanup EXIT
 
 # wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
@@ -20,7 +20,7 @@ wait_for() {
 }
 
 log=$(mktemp)
-"$bin/stage04-server" >"$log" 2>"$log.err" & server=$!; started+=($server)
+"$bin/stage04-server" >"$log" 2>"$log.err" & server=$!
 wait_for "$log" "PID"
 pid=$(head -1 "$log" | tr -dc 0-9)
 
@@ -63,6 +63,6 @@ seen=$(wc -l < "$log.err")
   tail -n +$((seen + 1)) "$log.err"
 } > "$out/04-refused.txt" 2>&1
 
-kill "$server"
+kill "$server"; wait "$server" || true
 rm -f "$log" "$log".*
 echo "captured stage 04: $(ls "$out"/04-* | wc -l) files"

@@ -10,8 +10,9 @@ cargo build -q -p stage-05 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-started=()
-cleanup() { for p in "${started[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# End the jobs still running, and only those: a finished job's PID may be reused.
+# A job we stopped counts as running here: it gets SIGCONT first, or SIGTERM waits.
+cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill -CONT $live 2>/dev/null; kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
 trap cleanup EXIT
 
 # wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
@@ -19,6 +20,16 @@ wait_for() {
   for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
   echo "capture: timed out waiting for '$2' in $1" >&2; return 1
 }
+# wait_until WHAT COMMAND...: re-run COMMAND until it succeeds, at most 10 s; on timeout,
+# say what was awaited and fail (with set -e, the script stops: no output is captured
+# from a state that was never reached).
+wait_until() {
+  local what=$1; shift
+  for _ in $(seq 1000); do "$@" && return 0; sleep 0.01; done
+  echo "capture: timed out waiting for $what" >&2; return 1
+}
+stopped() { grep -Eq '^State:[[:space:]]*T' "/proc/$1/status"; }
+pending() { grep -Eq '^ShdPnd:[[:space:]]*0*[1-9a-f]' "/proc/$1/status"; }
 # try LABEL ARGS...: show the command as typed (LABEL), run it, show its exit code.
 try() {
   local label=$1; shift
@@ -30,7 +41,7 @@ try() {
 { echo '$ target/debug/stage05-client --help'; "$bin/stage05-client" --help; } > "$out/05-help.txt"
 
 # --- every PID that is refused, and why ------------------------------------------------
-sleep 1000 & sleeper=$!; started+=($sleeper)
+sleep 1000 & sleeper=$!
 pid_max=$(cat /proc/sys/kernel/pid_max)
 {
   try "target/debug/stage05-client 12abc hi" "$bin/stage05-client" 12abc hi
@@ -49,19 +60,21 @@ pid_max=$(cat /proc/sys/kernel/pid_max)
   echo "\$ grep -E 'State|ShdPnd' /proc/$sleeper/status     # the sleep never got a signal"
   grep -E '^(State|ShdPnd)' "/proc/$sleeper/status"
 } | sed "s|$bin/|target/debug/|g" > "$out/05-refusals.txt"
-kill "$sleeper"
+kill "$sleeper"; wait "$sleeper" || true
 
 # --- a server that dies mid-transfer ----------------------------------------------------
 log=$(mktemp)
-"$bin/stage05-server" >"$log" 2>"$log.err" & server=$!; started+=($server)
+"$bin/stage05-server" >"$log" 2>"$log.err" & server=$!
 wait_for "$log" "PID"
 pid=$(head -1 "$log" | tr -dc 0-9)
 kill -STOP "$server"
-MINITALK_TIMEOUT_MS=1000 "$bin/stage05-client" "$pid" "never delivered" >"$log.client" 2>&1 & client=$!; started+=($client)
-for _ in $(seq 1000); do grep -Eq '^ShdPnd:\s*0*[1-9a-f]' "/proc/$server/status" && break; sleep 0.01; done
+wait_until "the server to stop" stopped "$server" # SIGSTOP is not instantaneous
+MINITALK_TIMEOUT_MS=1000 "$bin/stage05-client" "$pid" "never delivered" >"$log.client" 2>&1 & client=$!
+wait_until "a bit pending at the stopped server" pending "$server"
 kill -KILL "$server"
 # Reap it, so that its PID is gone (bash's `wait` may first report the earlier stop).
-for _ in $(seq 100); do [ -e "/proc/$server" ] || break; wait "$server" 2>/dev/null || true; done
+reaped() { wait "$1" 2>/dev/null || true; [ ! -e "/proc/$1" ]; }
+wait_until "the killed server to be reaped" reaped "$server"
 status=0; wait "$client" || status=$?
 {
   echo "\$ MINITALK_TIMEOUT_MS=1000 target/debug/stage05-client $pid \"never delivered\" &"
@@ -70,7 +83,7 @@ status=0; wait "$client" || status=$?
 } > "$out/05-server-killed.txt"
 
 # --- a sender that goes silent mid-message ------------------------------------------------
-MINITALK_TIMEOUT_MS=500 "$bin/stage05-server" >"$log" 2>"$log.err" & server=$!; started+=($server)
+MINITALK_TIMEOUT_MS=500 "$bin/stage05-server" >"$log" 2>"$log.err" & server=$!
 wait_for "$log" "PID"
 pid=$(head -1 "$log" | tr -dc 0-9)
 {
@@ -84,6 +97,6 @@ pid=$(head -1 "$log" | tr -dc 0-9)
   echo "# the server printed:"; tail -n +2 "$log"
   echo "# and on its stderr:"; cat "$log.err"
 } > "$out/05-silent-sender.txt"
-kill "$server"
+kill "$server"; wait "$server" || true
 rm -f "$log" "$log".*
 echo "captured stage 05: $(ls "$out"/05-* | wc -l) files"
