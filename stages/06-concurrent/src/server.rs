@@ -48,6 +48,10 @@ pub struct Server {
     /// report.
     noise: u64,
     ticking: bool,
+    /// The client told "done" last, and the index of its last bit. If a stray SIGUSR2
+    /// was pending at that client, our "done" merged with it and was lost; the client
+    /// then sends its last bit again, and gets "done" again instead of being ignored.
+    last_done: Option<(Pid, u64)>,
 }
 
 /// One client's turn.
@@ -71,6 +75,7 @@ impl Server {
             line: VecDeque::new(),
             noise: 0,
             ticking: false,
+            last_done: None,
         }
     }
 
@@ -94,10 +99,27 @@ impl Server {
         }
         match Knock::decode(got.value) {
             Some(knock) => self.on_knock(got.sender, knock),
+            None if self.last_done == Some((got.sender, got.value)) => self.done_again(got.sender),
             None => self.noise += 1,
         }
     }
     // ANCHOR_END: handle
+
+    /// The last bit of a message we printed, sent again: our "done" was lost. Say it
+    /// again, after the same check as for any PID we answer (`si_pid` of a queued signal
+    /// is the sender's claim, and the client may have exited since).
+    fn done_again(&mut self, client: Pid) {
+        match target::check(client) {
+            Ok(()) => {
+                log(format_args!("PID {client} sent its last bit again: done"));
+                let _ = send(client, NOTICE, Notice::Done.encode());
+            }
+            Err(why) => {
+                self.last_done = None;
+                log(format_args!("not answering PID {client}: {why}"));
+            }
+        }
+    }
 
     // ANCHOR: on_bit
     /// A signal from the client whose turn it is: the hot path, once per bit.
@@ -136,6 +158,7 @@ impl Server {
                 // only ever one turn.
                 write_all(1, &message);
                 let (client, length) = (turn.client, message.len() - 1);
+                self.last_done = Some((client, got.value));
                 self.end_turn(
                     Some(Notice::Done),
                     format_args!("{length} bytes from PID {client}, checksum verified"),
@@ -209,6 +232,10 @@ impl Server {
 
     /// Start `client`'s turn: "send bit 0".
     fn give_turn(&mut self, client: Pid) {
+        if self.last_done.is_some_and(|(pid, _)| pid == client) {
+            // It knocked again: it had its "done".
+            self.last_done = None;
+        }
         self.turn = Some(Turn {
             client,
             next: 0,

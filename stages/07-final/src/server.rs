@@ -48,6 +48,11 @@ pub struct Server {
     /// report.
     noise: u64,
     ticking: bool,
+    /// The client told "done" last, and the value of the signal that completed its
+    /// message (the last bit's index, or the last chunk). If a stray SIGUSR2 was pending
+    /// at that client, our "done" merged with it and was lost; the client then sends
+    /// that signal again, and gets "done" again instead of being ignored.
+    last_done: Option<(Pid, u64)>,
 }
 
 /// One client's turn.
@@ -79,6 +84,7 @@ impl Server {
             line: VecDeque::new(),
             noise: 0,
             ticking: false,
+            last_done: None,
         }
     }
 
@@ -115,7 +121,28 @@ impl Server {
     fn on_outsider(&mut self, got: Received) {
         match Knock::decode(got.value) {
             Some(knock) => self.on_knock(got.sender, knock),
+            None if self.last_done == Some((got.sender, got.value)) => self.done_again(got.sender),
             None => self.noise += 1,
+        }
+    }
+
+    /// The last signal of a message we printed, sent again: our "done" was lost. Say it
+    /// again, after the same check as for any PID we answer (`si_pid` of a queued signal
+    /// is the sender's claim, and the client may have exited since).
+    fn done_again(&mut self, client: Pid) {
+        match target::check(client) {
+            Ok(()) => {
+                if !self.config.quiet {
+                    log(format_args!(
+                        "PID {client} sent its last signal again: done"
+                    ));
+                }
+                let _ = send(client, NOTICE, Notice::Done.encode());
+            }
+            Err(why) => {
+                self.last_done = None;
+                log(format_args!("not answering PID {client}: {why}"));
+            }
         }
     }
 
@@ -133,7 +160,7 @@ impl Server {
         };
         match self.push_byte(byte) {
             None => self.answer(),
-            Some(ending) => self.end_frame(ending),
+            Some(ending) => self.end_frame(ending, got.value),
         }
     }
 
@@ -153,7 +180,7 @@ impl Server {
         for byte in got.value.to_be_bytes() {
             if let Some(ending) = self.push_byte(byte) {
                 // The frame ended inside this chunk; the rest of it is padding.
-                return self.end_frame(ending);
+                return self.end_frame(ending, got.value);
             }
         }
         self.answer()
@@ -222,10 +249,13 @@ impl Server {
         }
     }
 
-    fn end_frame(&mut self, ending: Ending) {
+    /// End the turn after the frame's last byte; `last` is the value of the signal that
+    /// carried it (kept to recognise a resend of it, see `last_done`).
+    fn end_frame(&mut self, ending: Ending, last: u64) {
         let client = self.turn.as_ref().expect("called during a turn").client;
         match ending {
             Ending::Printed(length) => {
+                self.last_done = Some((client, last));
                 let report = (!self.config.quiet)
                     .then(|| format!("{length} bytes from PID {client}, checksum verified"));
                 self.end_turn(Some(Notice::Done), report)
@@ -286,6 +316,10 @@ impl Server {
 
     /// Start `client`'s turn: "send number 0".
     fn give_turn(&mut self, client: Pid, mode: Mode) {
+        if self.last_done.is_some_and(|(pid, _)| pid == client) {
+            // It knocked again: it had its "done".
+            self.last_done = None;
+        }
         self.turn = Some(Turn {
             client,
             mode,
