@@ -128,6 +128,46 @@ pub fn wait_for_state(pid: Pid, wanted: char, timeout: Duration) {
     )
 }
 
+/// The system call `pid` is blocked in, from `/proc/PID/syscall`: its number and its
+/// arguments. `None` if the process is running (the file says `running`), is not in a
+/// system call, or is gone.
+pub fn syscall(pid: Pid) -> Option<(i64, Vec<u64>)> {
+    let line = fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+    let mut fields = line.split_whitespace();
+    let number: i64 = fields.next()?.parse().ok()?;
+    if number < 0 {
+        return None;
+    }
+    let arguments = fields
+        .take(6)
+        .filter_map(|field| u64::from_str_radix(field.strip_prefix("0x")?, 16).ok())
+        .collect();
+    Some((number, arguments))
+}
+
+/// What file descriptor `fd` of `pid` is (the target of `/proc/PID/fd/FD`), such as
+/// `anon_inode:[signalfd]`.
+pub fn fd_target(pid: Pid, fd: u64) -> Option<String> {
+    let target = fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok()?;
+    Some(target.to_string_lossy().into_owned())
+}
+
+/// Wait until `pid` sleeps in `read(2)` on a `signalfd`: a program built like stages 06
+/// and 07 is then waiting for a signal (after sending what it had to send).
+pub fn wait_reading_signalfd(pid: Pid, timeout: Duration) {
+    poll(
+        timeout,
+        &format!("PID {pid} to sleep reading its signalfd"),
+        || {
+            let (number, arguments) = syscall(pid)?;
+            (number == nix::libc::SYS_read
+                && fd_target(pid, *arguments.first()?)? == "anon_inode:[signalfd]"
+                && state(pid)? == 'S')
+                .then_some(())
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
