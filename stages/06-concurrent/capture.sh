@@ -10,8 +10,10 @@ cargo build -q -p stage-05 -p stage-06 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-started=()
-cleanup() { for p in "${started[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# On exit, end the background jobs that are still running: `jobs -rp` lists only running
+# children of this shell, so a PID that was already reaped (and may have been reused by
+# someone else's process) is never signalled.
+cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
 trap cleanup EXIT
 
 # wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
@@ -21,7 +23,7 @@ wait_for() {
 }
 # start_server PROGRAM LOG: start a server in the background; sets $server and $pid.
 start_server() {
-  "$bin/$1" >"$2" 2>"$2.err" & server=$!; started+=($server)
+  "$bin/$1" >"$2" 2>"$2.err" & server=$!
   wait_for "$2" "PID"
   pid=$(head -1 "$2" | tr -dc 0-9)
 }
@@ -38,12 +40,12 @@ log=$(mktemp)
 start_server stage05-server "$log"
 server5=$server
 kill -STOP "$server5"; wait_state "$server5" T
-"$bin/stage05-client" "$pid" "hello" >/dev/null 2>&1 & c5=$!; started+=($c5)
+"$bin/stage05-client" "$pid" "hello" >/dev/null 2>&1 & c5=$!
 wait_state "$c5" S
 start_server stage06-server "$log.6"
 pid6=$pid; server6=$server
 kill -STOP "$server6"; wait_state "$server6" T
-"$bin/stage06-client" "$pid6" "hello" >/dev/null 2>&1 & c6=$!; started+=($c6)
+"$bin/stage06-client" "$pid6" "hello" >/dev/null 2>&1 & c6=$!
 wait_state "$c6" S
 {
   echo "\$ target/debug/stage05-client $(head -1 "$log" | tr -dc 0-9) hello &     # waits in sigtimedwait for a stopped server"
@@ -56,6 +58,7 @@ wait_state "$c6" S
 } > "$out/06-proc-status.txt"
 kill -KILL "$c5" "$c6"; wait "$c5" "$c6" 2>/dev/null || true
 kill -CONT "$server5" "$server6"; kill "$server5" "$server6"
+wait "$server5" "$server6" 2>/dev/null || true
 
 # --- three clients at once ---------------------------------------------------------------
 start_server stage06-server "$log"
@@ -64,7 +67,7 @@ start_server stage06-server "$log"
   echo "\$ for n in 1 2 3; do target/debug/stage06-client $pid \"client \$n: \$(head -c 600 /dev/zero | tr '\\0' \$n)\" & done; wait"
   clients=()
   for n in 1 2 3; do
-    "$bin/stage06-client" "$pid" "client $n: $(head -c 600 /dev/zero | tr '\0' "$n")" 2>&1 & clients+=($!); started+=($!)
+    "$bin/stage06-client" "$pid" "client $n: $(head -c 600 /dev/zero | tr '\0' "$n")" 2>&1 & clients+=($!)
   done
   wait "${clients[@]}"
   echo "# the server printed (each message cut to 40 bytes here):"
@@ -72,11 +75,11 @@ start_server stage06-server "$log"
   echo "# and on its stderr:"
   cat "$log.err"
 } > "$out/06-clients.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 # --- stray signals during a transfer -------------------------------------------------------
 start_server stage06-server "$log"
-sh -c 'while :; do kill -USR1 "$1"; kill -USR2 "$1"; sleep 0.01; done' stray "$pid" & stray=$!; started+=($stray)
+sh -c 'while :; do kill -USR1 "$1"; kill -USR2 "$1"; sleep 0.01; done' stray "$pid" & stray=$!
 message=$(head -c 3000 /dev/zero | tr '\0' 's')
 "$bin/stage06-client" "$pid" "$message" > "$log.client"
 wait_for "$log.err" "stray"
@@ -96,14 +99,14 @@ kill "$stray"; wait "$stray" 2>/dev/null || true
   echo "# the server's stderr:"
   cat "$log.err"
 } > "$out/06-stray.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 # --- a client killed mid-message, one waiting in line -------------------------------------
 start_server stage06-server "$log"
 long=$(head -c 40000 /dev/zero | tr '\0' 'k')
-"$bin/stage06-client" "$pid" "$long" >/dev/null 2>&1 & doomed=$!; started+=($doomed)
+"$bin/stage06-client" "$pid" "$long" >/dev/null 2>&1 & doomed=$!
 wait_for "$log.err" "PID $doomed: receiving"
-"$bin/stage06-client" "$pid" "waiting in line, then printed" > "$log.next" 2>&1 & next=$!; started+=($next)
+"$bin/stage06-client" "$pid" "waiting in line, then printed" > "$log.next" 2>&1 & next=$!
 wait_for "$log.err" "PID $next waits in line"
 kill -KILL "$doomed"; wait "$doomed" 2>/dev/null || true
 wait "$next"
@@ -116,7 +119,7 @@ wait_for "$log.err" "checksum verified"
   echo "# the server printed:"; tail -n +2 "$log"
   echo "# and on its stderr:"; cat "$log.err"
 } > "$out/06-killed-client.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 # --- stage06-forge: what the server refuses -----------------------------------------------
 start_server stage06-server "$log"
@@ -125,7 +128,7 @@ start_server stage06-server "$log"
   "$bin/stage06-forge" bad-checksum "$pid" "damaged on the way" 2>&1 && echo "(exit code 0)" || echo "(exit code $?)"
   echo "\$ target/debug/stage06-forge claim-length=4294967295 $pid short"
   "$bin/stage06-forge" claim-length=4294967295 "$pid" short 2>&1 && echo "(exit code 0)" || echo "(exit code $?)"
-  "$bin/stage06-forge" no-catch "$pid" "" > "$log.forge" & forge=$!; started+=($forge)
+  "$bin/stage06-forge" no-catch "$pid" "" > "$log.forge" & forge=$!
   wait_for "$log.err" "not answering PID $forge"
   echo "\$ target/debug/stage06-forge no-catch $pid \"\" &     # PID $forge: knocks, catches nothing"
   cat "$log.forge"
@@ -135,7 +138,7 @@ start_server stage06-server "$log"
   echo "# the server printed nothing; on its stderr:"
   cat "$log.err"
 } | sed "s|$bin/|target/debug/|g" > "$out/06-forge.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 rm -f "$log" "$log".*
 echo "captured stage 06: $(ls "$out"/06-* | wc -l) files"

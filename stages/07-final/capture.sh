@@ -12,8 +12,10 @@ cargo build -q -p stage-06 --bins
 out=book/src/output
 bin=target/release
 mkdir -p "$out"
-started=()
-cleanup() { for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# On exit, end the background jobs that are still running: `jobs -rp` lists only running
+# children of this shell, so a PID that was already reaped (and may have been reused by
+# someone else's process) is never signalled.
+cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
 trap cleanup EXIT
 
 # wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
@@ -24,7 +26,7 @@ wait_for() {
 # start_server PROGRAM LOG [ARGS...]: start a server in the background; sets $server, $pid.
 start_server() {
   local program=$1 file=$2; shift 2
-  "$program" "$@" >"$file" 2>"$file.err" & server=$!; started+=($server)
+  "$program" "$@" >"$file" 2>"$file.err" & server=$!
   wait_for "$file" "PID"
   pid=$(head -1 "$file" | tr -dc 0-9)
 }
@@ -65,7 +67,7 @@ start_server "$bin/server" "$log"
   echo "# and on its stderr:"
   cat "$log.err"
 } > "$out/07-session.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 # --- the payload mode against a server that does not know it ------------------------------
 start_server target/debug/stage06-server "$log"
@@ -76,7 +78,7 @@ start_server target/debug/stage06-server "$log"
   echo "# the server's stderr:"
   cat "$log.err"
 } > "$out/07-payload-refused.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 # --- the progress bar, on a terminal ----------------------------------------------------
 # `script` runs the client on a pseudo-terminal; what the terminal received is then
@@ -92,7 +94,7 @@ script -qec "$bin/client $pid - < $work/30k.txt" /dev/null > "$work/tty" 2>&1
                  for (i = 0; i < n; i += step) print bar[i]
                  printf "%s", print_later }'
 } > "$out/07-progress.txt"
-kill "$server"
+kill "$server"; wait "$server" 2>/dev/null || true
 
 rm -rf "$log" "$log".* "$work"
 echo "captured stage 07: $(ls "$out"/07-* | wc -l) files"
