@@ -57,6 +57,16 @@ pub fn caught(pid: Pid) -> Option<SignalMask> {
     mask(pid, "SigCgt")
 }
 
+/// A size field of `/proc/PID/status` in kB (`VmHWM`, the peak resident memory; `VmSize`,
+/// the virtual memory; …), or `None` if the process is gone or has no such field.
+pub fn kb(pid: Pid, key: &str) -> Option<u64> {
+    status_field(pid, key)?
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// The one-letter state: `R` running, `S` sleeping, `T` stopped, `Z` zombie, …
 pub fn state(pid: Pid) -> Option<char> {
     status_field(pid, "State")?.chars().next()
@@ -185,6 +195,7 @@ mod tests {
     fn reads_this_process() {
         let me = nix::unistd::getpid();
         assert!(state(me).is_some());
+        assert!(kb(me, "VmHWM").is_some_and(|peak| peak > 0));
         assert!(pending(me).is_some());
         assert!(is_descendant_of(me, me));
         assert!(is_descendant_of(me, nix::unistd::getppid()));

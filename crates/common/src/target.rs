@@ -185,6 +185,25 @@ fn bit(signal: Signal) -> u64 {
     1 << (signal as i32 - 1)
 }
 
+/// Why a server we were talking to does not answer, for a client's error message: gone
+/// (no such process, or a zombie), or still there but silent. Sends nothing (signal 0).
+pub fn why_silent(server: Pid) -> &'static str {
+    let zombie = std::fs::read_to_string(format!("/proc/{server}/status"))
+        .ok()
+        .and_then(|status| {
+            let state = status
+                .lines()
+                .find_map(|line| line.strip_prefix("State:"))?;
+            Some(state.trim_start().starts_with(['Z', 'X']))
+        })
+        .unwrap_or(false);
+    match kill(server, None) {
+        Err(Errno::ESRCH) => "the server is gone",
+        _ if zombie => "the server is gone",
+        _ => "the server is still there but not answering (stopped, or not a minitalk server)",
+    }
+}
+
 /// The highest PID this system hands out, or `None` if it cannot be read.
 pub fn pid_max() -> Option<i32> {
     std::fs::read_to_string("/proc/sys/kernel/pid_max")

@@ -14,12 +14,7 @@ const DEADLINE: Duration = Duration::from_secs(300);
 
 /// High-water mark of the server's resident memory, in kB.
 fn peak_rss_kb(server: &Server) -> u64 {
-    let field = procfs::status_field(server.pid(), "VmHWM").expect("the server is running");
-    field
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .expect("a size in kB")
+    procfs::kb(server.pid(), "VmHWM").expect("the server is running")
 }
 
 #[test]

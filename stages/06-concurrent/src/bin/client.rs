@@ -5,9 +5,6 @@
 
 use minitalk_common::exit::{describe, help_if_asked};
 use minitalk_common::{ClientArgs, ExitCode, env, fail, target};
-use nix::errno::Errno;
-use nix::sys::signal::kill;
-use nix::unistd::Pid;
 use stage_06::client::{Failure, deliver};
 use stage_06::protocol::{DEFAULT_TIMEOUT, TIMEOUT_ENV};
 use stage_06::signals::Signals;
@@ -59,7 +56,7 @@ fn main() {
             format!(
                 "no answer from PID {} within {timeout:?} while {while_doing}: {}",
                 args.pid,
-                why_silent(args.pid)
+                target::why_silent(args.pid)
             ),
         ),
         Err(Failure::Gone { while_doing }) => fail(
@@ -79,12 +76,4 @@ fn main() {
         ),
     }
     // ANCHOR_END: main
-}
-
-/// Tell a dead server from a silent one, for the error message. Signal 0 sends nothing.
-fn why_silent(server: Pid) -> &'static str {
-    match kill(server, None) {
-        Err(Errno::ESRCH) => "the server is gone",
-        _ => "the server is still there but not answering (stopped, or not a minitalk server)",
-    }
 }

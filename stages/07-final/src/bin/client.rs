@@ -6,9 +6,6 @@
 use std::time::Duration;
 
 use minitalk_common::{ExitCode, fail, target};
-use nix::errno::Errno;
-use nix::sys::signal::kill;
-use nix::unistd::Pid;
 use stage_07::cli::ClientArgs;
 use stage_07::client::{Delivery, Failure, deliver};
 use stage_07::progress::Progress;
@@ -110,7 +107,7 @@ fn fail_with(failure: Failure, args: &ClientArgs, timeout: Duration, bytes: usiz
             ExitCode::Timeout,
             format!(
                 "no answer from PID {pid} within {timeout:?} while {while_doing}: {}",
-                why_silent(pid)
+                target::why_silent(pid)
             ),
         ),
         Failure::Gone { while_doing } => fail(
@@ -125,13 +122,5 @@ fn fail_with(failure: Failure, args: &ClientArgs, timeout: Duration, bytes: usiz
             ExitCode::Usage,
             format!("{bytes} bytes do not fit in a 32-bit length"),
         ),
-    }
-}
-
-/// Tell a dead server from a silent one, for the error message. Signal 0 sends nothing.
-fn why_silent(server: Pid) -> &'static str {
-    match kill(server, None) {
-        Err(Errno::ESRCH) => "the server is gone",
-        _ => "the server is still there but not answering (stopped, or not a minitalk server)",
     }
 }
