@@ -15,7 +15,7 @@ use std::mem::MaybeUninit;
 
 use nix::errno::Errno;
 use nix::libc;
-use nix::sys::signal::{SigSet, Signal};
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use nix::unistd::Pid;
 
 use crate::{ACK, DONE};
@@ -53,3 +53,24 @@ pub fn next_answer(answers: &SigSet, server: Pid) -> Signal {
 }
 // ANCHOR_END: next_answer
 // END EXERCISE
+
+// ANCHOR: catch_answers
+/// Install a handler for the two answers, one that never runs: they are blocked, and
+/// `sigwaitinfo` takes them off the pending set before a handler could. It is there for
+/// the server, which checks a sender in `/proc/PID/status` before it answers (an answer
+/// kills a process that neither catches nor blocks it). While we sleep in `sigwaitinfo`,
+/// the kernel unblocks the signals we wait for, so `SigBlk` does not show them then; a
+/// handler (`SigCgt`) shows at every moment that an answer cannot kill us.
+pub fn catch_answers() {
+    extern "C" fn never_runs(_: libc::c_int) {}
+    let action = SigAction::new(
+        SigHandler::Handler(never_runs),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for signal in [ACK, DONE] {
+        // SAFETY: the handler does nothing at all, which is async-signal-safe.
+        unsafe { sigaction(signal, &action) }.expect("install a handler for the answers");
+    }
+}
+// ANCHOR_END: catch_answers

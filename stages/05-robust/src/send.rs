@@ -7,7 +7,7 @@ use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::wait::{block_answers, next_answer};
+use crate::wait::{block_answers, catch_answers, next_answer};
 use crate::{DONE, ONE, ZERO};
 
 /// Why a transfer ended before the server confirmed it.
@@ -31,6 +31,8 @@ pub fn send(
     total: usize,
     timeout: Duration,
 ) -> Result<(), SendError> {
+    // So that the server, which checks us before it answers, sees an answer cannot kill us.
+    catch_answers();
     // Before the first signal: from here on an answer can only wait for us, pending.
     let answers = block_answers();
     for (sent, bit) in bits.enumerate().map(|(i, bit)| (i + 1, bit)) {

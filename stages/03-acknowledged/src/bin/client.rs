@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use minitalk_common::exit::{describe, help_if_asked};
 use minitalk_common::{ClientArgs, ExitCode, fail};
 use nix::sys::signal::kill;
-use stage_03::wait::{block_answers, next_answer};
+use stage_03::wait::{block_answers, catch_answers, next_answer};
 use stage_03::{ACK, DONE, ONE, TERMINATOR, ZERO, bits};
 
 fn main() {
@@ -22,6 +22,8 @@ fn main() {
     // Parsing refuses 0 and negative PIDs before anything is sent.
     let args = ClientArgs::from_env();
 
+    // So that the server, which checks us before it answers, sees an answer cannot kill us.
+    catch_answers();
     // ANCHOR: block
     // Before the first signal: from here on an answer can only wait for us, pending.
     let answers = block_answers();

@@ -4,9 +4,11 @@
 //! loop assembles bytes per sender, prints, and now *answers* each bit to its sender:
 //! SIGUSR1 for "got it", SIGUSR2 once the whole message is printed.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minitalk_common::raw::write_all;
+use minitalk_common::target;
 use nix::libc::{c_int, c_void, siginfo_t};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, kill, sigaction};
 use nix::unistd::{Pid, getpid};
@@ -53,14 +55,20 @@ fn main() {
 
     // ANCHOR: main_loop
     let mut assembler = Assembler::default();
+    // Senders checked on their first bit, until their message is done.
+    let mut verified = HashSet::new();
     let unblocked = SigSet::empty();
     loop {
         while let Some(Received { sender, bit }) = QUEUE.pop() {
+            if !may_answer(&mut verified, sender) {
+                continue; // its bits are dropped: not part of any message
+            }
             let answer = match assembler.push(sender, bit) {
                 Some(message) => {
                     // One write for the message and its newline: nothing can come between.
                     write_all(1, &[message.as_slice(), b"\n"].concat());
                     eprintln!("stage03-server: {} bytes from PID {sender}", message.len());
+                    verified.remove(&sender);
                     DONE
                 }
                 None => ACK,
@@ -77,6 +85,33 @@ fn main() {
     }
     // ANCHOR_END: main_loop
 }
+
+// ANCHOR: may_answer
+/// Whether we may answer `sender`. Our answer is a signal, and a process that neither
+/// catches nor blocks SIGUSR1 and SIGUSR2 dies of it: a plain `kill -USR1 $SERVER` from a
+/// shell would kill that shell. So check a sender on its first bit, the way the client
+/// checks the server, and remember it until its message is done. If it fails the check,
+/// say so on stderr and drop the bit.
+fn may_answer(verified: &mut HashSet<i32>, sender: i32) -> bool {
+    // Not a PID (see `answer_to`): its bits are kept, but never answered.
+    if sender <= 0 || verified.contains(&sender) {
+        return true;
+    }
+    match target::check(Pid::from_raw(sender)) {
+        Ok(()) => verified.insert(sender),
+        // The sender died since it signalled us: kill(pid, 0) failed with ESRCH (it has
+        // been reaped), or it is a zombie, which will never take a signal either.
+        Err(target::TargetError::NoSuchProcess(_)) => {
+            eprintln!("stage03-server: not answering PID {sender}: it is gone");
+            false
+        }
+        Err(error) => {
+            eprintln!("stage03-server: not answering PID {sender}: {error}");
+            false
+        }
+    }
+}
+// ANCHOR_END: may_answer
 
 // ANCHOR: answer
 /// Answer a bit, from the main loop: only once the bit is processed. The client sends

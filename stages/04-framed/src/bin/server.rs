@@ -5,9 +5,11 @@
 //! length first, then exactly that many bytes, into a buffer allocated once. A header
 //! above `MAX_LEN` is refused (an early SIGUSR2) before anything is allocated.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minitalk_common::raw::write_all;
+use minitalk_common::target;
 use nix::libc::{c_int, c_void, siginfo_t};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, kill, sigaction};
 use nix::unistd::{Pid, getpid};
@@ -54,9 +56,14 @@ fn main() {
 
     // ANCHOR: main_loop
     let mut assembler = Assembler::default();
+    // Senders checked on their first bit, until their message ends.
+    let mut verified = HashSet::new();
     let unblocked = SigSet::empty();
     loop {
         while let Some(Received { sender, bit }) = QUEUE.pop() {
+            if !may_answer(&mut verified, sender) {
+                continue; // its bits are dropped: not part of any message
+            }
             let answer = match assembler.push(sender, bit) {
                 Progress::More => ACK,
                 Progress::Done(mut message) => {
@@ -68,6 +75,7 @@ fn main() {
                         "stage04-server: {} bytes from PID {sender}",
                         message.len() - 1
                     );
+                    verified.remove(&sender);
                     DONE
                 }
                 Progress::Refused(len) => {
@@ -75,6 +83,7 @@ fn main() {
                         "stage04-server: refused {len} bytes announced by PID {sender} \
                          (the limit is {MAX_LEN})"
                     );
+                    verified.remove(&sender);
                     DONE // early: the sender still had bits to send, so it knows
                 }
             };
@@ -90,6 +99,33 @@ fn main() {
     }
     // ANCHOR_END: main_loop
 }
+
+// ANCHOR: may_answer
+/// Whether we may answer `sender`. Our answer is a signal, and a process that neither
+/// catches nor blocks SIGUSR1 and SIGUSR2 dies of it: a plain `kill -USR1 $SERVER` from a
+/// shell would kill that shell. So check a sender on its first bit, the way the client
+/// checks the server, and remember it until its message ends. If it fails the check,
+/// say so on stderr and drop the bit.
+fn may_answer(verified: &mut HashSet<i32>, sender: i32) -> bool {
+    // Not a PID (see `answer_to`): its bits are kept, but never answered.
+    if sender <= 0 || verified.contains(&sender) {
+        return true;
+    }
+    match target::check(Pid::from_raw(sender)) {
+        Ok(()) => verified.insert(sender),
+        // The sender died since it signalled us: kill(pid, 0) failed with ESRCH (it has
+        // been reaped), or it is a zombie, which will never take a signal either.
+        Err(target::TargetError::NoSuchProcess(_)) => {
+            eprintln!("stage04-server: not answering PID {sender}: it is gone");
+            false
+        }
+        Err(error) => {
+            eprintln!("stage04-server: not answering PID {sender}: {error}");
+            false
+        }
+    }
+}
+// ANCHOR_END: may_answer
 
 // ANCHOR: answer
 /// Answer a bit, from the main loop: only once the bit is processed. The client sends

@@ -5,11 +5,13 @@
 //! with a deadline, and drops the partial frame of a sender that has been silent for the
 //! timeout (`MINITALK_TIMEOUT_MS`, default 5 s), or whose PID no longer exists.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use minitalk_common::exit::help_if_asked;
 use minitalk_common::raw::write_all;
+use minitalk_common::target;
 use nix::errno::Errno;
 use nix::libc::{self, c_int, c_void, siginfo_t};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, sigaction};
@@ -69,8 +71,13 @@ fn main() {
 
     // ANCHOR: main_loop
     let mut assembler = Assembler::default();
+    // Senders checked on their first bit, until their message ends.
+    let mut verified = HashSet::new();
     loop {
         while let Some(Received { sender, bit }) = QUEUE.pop() {
+            if !may_answer(&mut verified, sender) {
+                continue; // its bits are dropped: not part of any message
+            }
             let answer = match assembler.push(sender, bit, Instant::now()) {
                 Progress::More => ACK,
                 Progress::Done(mut message) => {
@@ -82,6 +89,7 @@ fn main() {
                         "stage05-server: {} bytes from PID {sender}",
                         message.len() - 1
                     );
+                    verified.remove(&sender);
                     DONE
                 }
                 Progress::Refused(len) => {
@@ -89,16 +97,19 @@ fn main() {
                         "stage05-server: refused {len} bytes announced by PID {sender} \
                          (the limit is {MAX_LEN})"
                     );
+                    verified.remove(&sender);
                     DONE // early: the sender still had bits to send, so it knows
                 }
             };
-            if answer_to(sender, answer) == Err(Errno::ESRCH)
-                && let Some(what) = assembler.forget(sender)
-            {
-                eprintln!("stage05-server: dropped {what} from PID {sender}: it is gone");
+            if answer_to(sender, answer) == Err(Errno::ESRCH) {
+                verified.remove(&sender);
+                if let Some(what) = assembler.forget(sender) {
+                    eprintln!("stage05-server: dropped {what} from PID {sender}: it is gone");
+                }
             }
         }
         for (sender, what) in assembler.expire(Instant::now(), timeout) {
+            verified.remove(&sender);
             eprintln!("stage05-server: dropped {what} from PID {sender}: silent for {timeout:?}");
         }
         let dropped = DROPPED.swap(0, Ordering::Relaxed);
@@ -127,6 +138,33 @@ fn suspend_until(deadline: Option<Instant>) {
     unsafe { libc::ppoll(std::ptr::null_mut(), 0, limit_ptr, unblocked.as_ref()) };
 }
 // ANCHOR_END: suspend_until
+
+// ANCHOR: may_answer
+/// Whether we may answer `sender`. Our answer is a signal, and a process that neither
+/// catches nor blocks SIGUSR1 and SIGUSR2 dies of it: a plain `kill -USR1 $SERVER` from a
+/// shell would kill that shell. So check a sender on its first bit, the way the client
+/// checks the server, and remember it until its message ends. If it fails the check,
+/// say so on stderr and drop the bit.
+fn may_answer(verified: &mut HashSet<i32>, sender: i32) -> bool {
+    // Not a PID (see `answer_to`): its bits are kept, but never answered.
+    if sender <= 0 || verified.contains(&sender) {
+        return true;
+    }
+    match target::check(Pid::from_raw(sender)) {
+        Ok(()) => verified.insert(sender),
+        // The sender died since it signalled us: kill(pid, 0) failed with ESRCH (it has
+        // been reaped), or it is a zombie, which will never take a signal either.
+        Err(target::TargetError::NoSuchProcess(_)) => {
+            eprintln!("stage05-server: not answering PID {sender}: it is gone");
+            false
+        }
+        Err(error) => {
+            eprintln!("stage05-server: not answering PID {sender}: {error}");
+            false
+        }
+    }
+}
+// ANCHOR_END: may_answer
 
 // ANCHOR: answer
 /// Answer a bit, from the main loop: only once the bit is processed. The client sends
