@@ -144,6 +144,61 @@ fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
 }
 
 #[test]
+fn a_done_swallowed_by_a_stray_signal_is_said_again() {
+    let programs = programs();
+    if programs.is_external() {
+        eprintln!("SKIPPED: the steps below follow this stage's own knock and answers");
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    let message = "done, and done again";
+    let usr =
+        |mask: procfs::SignalMask| mask.contains(Signal::SIGUSR1) || mask.contains(Signal::SIGUSR2);
+    // One signal at a time, only one of the two processes running: the knock, then every
+    // bit. Before the server takes each one, a stranger's SIGUSR2 waits at the stopped
+    // client. It is harmless while the answers are acks (SIGUSR1, taken first); the
+    // server's "done" (SIGUSR2) merges with it and is lost for certain.
+    server.stop();
+    let client = programs.spawn_client([pid.as_str(), message]);
+    loop {
+        procfs::poll(
+            STARTUP,
+            "the client's next signal pending at the server",
+            || usr(server.pending_signals()).then_some(()),
+        );
+        stop(&client);
+        client.signal(Signal::SIGUSR2);
+        wait_pending(client.pid(), Signal::SIGUSR2, true);
+        server.resume();
+        let printed = procfs::poll(STARTUP, "the server's answer", || {
+            let printed = server
+                .unread_output()
+                .ends_with(format!("{message}\n").as_bytes());
+            let acked = procfs::pending(client.pid())?.contains(Signal::SIGUSR1);
+            (printed || acked).then_some(printed)
+        });
+        if printed {
+            break;
+        }
+        server.stop();
+        client.signal(Signal::SIGCONT);
+    }
+    // The client hears no "done": it sends its last bit again, and must hear it then
+    // (the server logs "sent its last bit again: done"). Without that, it gives up with
+    // exit code 6 although its message was printed.
+    client.signal(Signal::SIGCONT);
+    let status = client.wait(DEADLINE);
+    assert!(status.success(), "{status}: {}", client.stderr.text());
+    server.expect_message(format!("{message}\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&server.unread_output()),
+        "",
+        "the server printed more after the message"
+    );
+}
+
+#[test]
 fn a_bit_wiped_out_by_a_stray_signal_is_sent_again() {
     let programs = programs();
     if programs.is_external() {
