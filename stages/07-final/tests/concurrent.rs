@@ -188,6 +188,65 @@ fn an_answer_wiped_out_at_the_client_is_given_again() {
     answer_wiped_out_at_the_client(&["--payload"]);
 }
 
+/// The server's "done" is wiped out at the client, for certain: a stranger's SIGUSR2 is
+/// pending there when it comes. The client sends its last signal again and must be told
+/// "done" again; without that it gives up (exit code 6) although its message was
+/// printed. (Stage 06's test explains each step.)
+fn done_swallowed(options: &[&str]) {
+    let programs = common::programs();
+    if !common::own_programs_only(&programs, "the knock and the answers") {
+        return;
+    }
+    let mut server = Server::start(&programs);
+    let pid = server.pid().to_string();
+    let message = "done, and done again";
+    let usr =
+        |mask: procfs::SignalMask| mask.contains(Signal::SIGUSR1) || mask.contains(Signal::SIGUSR2);
+    server.stop();
+    let mut args = options.to_vec();
+    args.extend([pid.as_str(), message]);
+    let client = programs.spawn_client(args);
+    loop {
+        procfs::poll(
+            STARTUP,
+            "the client's next signal pending at the server",
+            || usr(server.pending_signals()).then_some(()),
+        );
+        client.signal(Signal::SIGSTOP);
+        procfs::wait_for_state(client.pid(), 'T', STARTUP);
+        client.signal(Signal::SIGUSR2); // the stranger: this test
+        wait_pending(client.pid(), Signal::SIGUSR2, true);
+        server.resume();
+        let printed = procfs::poll(STARTUP, "the server's answer", || {
+            let printed = server
+                .unread_output()
+                .ends_with(format!("{message}\n").as_bytes());
+            let acked = procfs::pending(client.pid())?.contains(Signal::SIGUSR1);
+            (printed || acked).then_some(printed)
+        });
+        if printed {
+            break;
+        }
+        server.stop();
+        client.signal(Signal::SIGCONT);
+    }
+    client.signal(Signal::SIGCONT);
+    let status = client.wait(DEADLINE);
+    assert!(status.success(), "{status}: {}", client.stderr.text());
+    server.expect_message(format!("{message}\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&server.unread_output()),
+        "",
+        "the server printed more after the message"
+    );
+}
+
+#[test]
+fn a_done_swallowed_by_a_stray_signal_is_said_again() {
+    done_swallowed(&[]);
+    done_swallowed(&["--payload"]);
+}
+
 #[test]
 fn a_bit_wiped_out_by_a_stray_signal_is_sent_again() {
     first_item_wiped_out(&[]);
