@@ -190,7 +190,7 @@ fn wait_for_messages(
             let gone = *clients_gone.get_or_insert_with(Instant::now);
             if gone.elapsed() >= GRACE {
                 return Err(format!(
-                    "{CLIENT} reported success, but {} bytes never arrived",
+                    "{CLIENT} exited 0, but {} bytes never arrived",
                     expectation.bytes_missing()
                 ));
             }
