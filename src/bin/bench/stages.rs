@@ -98,7 +98,7 @@ pub const STAGES: &[Stage] = &[
     },
     Stage {
         id: "04",
-        idea: "framed messages",
+        idea: "a length, then any bytes",
         server: "stage04-server",
         client: "stage04-client",
         server_args: &[],
@@ -110,7 +110,7 @@ pub const STAGES: &[Stage] = &[
     },
     Stage {
         id: "05",
-        idea: "robust: timeouts, retries",
+        idea: "timeouts, safe PIDs",
         server: "stage05-server",
         client: "stage05-client",
         server_args: &[],
