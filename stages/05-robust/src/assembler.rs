@@ -105,6 +105,7 @@ impl Assembler {
 }
 // ANCHOR_END: assembler
 
+// EXERCISE: expire
 // ANCHOR: expire
 impl Assembler {
     /// Drop `sender`'s partial frame (it is gone). Returns what was dropped, in words.
@@ -152,6 +153,7 @@ impl Partial {
     }
 }
 // ANCHOR_END: expire
+// END EXERCISE
 
 #[cfg(test)]
 mod tests {

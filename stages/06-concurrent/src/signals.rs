@@ -64,6 +64,7 @@ pub struct Signals {
 }
 
 impl Signals {
+    // EXERCISE: signalfd
     // ANCHOR: block
     /// Block SIGUSR1, SIGUSR2 and SIGALRM in the calling thread, for good.
     ///
@@ -100,6 +101,7 @@ impl Signals {
         }
     }
     // ANCHOR_END: wait
+    // END EXERCISE
 
     /// Take `signal` out of the pending set if it is there, without sleeping.
     pub fn take_pending(&self, signal: Signal) -> Option<Event> {

@@ -114,6 +114,7 @@ fn pid(text: &str) -> Result<Pid, String> {
     parse_pid(text).map_err(|error| error.to_string())
 }
 
+// EXERCISE: parse
 // ANCHOR: parse
 /// Parse this process's arguments with `command`; turn a usage error into one line.
 fn parse<T: FromArgMatches>(command: clap::Command) -> T {
@@ -149,6 +150,7 @@ fn one_line(error: &clap::Error, usage: &str) -> String {
     format!("{message} ({usage})")
 }
 // ANCHOR_END: parse
+// END EXERCISE
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ use nix::errno::Errno;
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 
+// EXERCISE: reaper
 // ANCHOR: handler
 /// The SIGCHLD handler: reap every child that has ended, then return.
 ///
@@ -62,3 +63,4 @@ pub fn reap_children_when_they_end() {
         .unwrap_or_else(|error| panic!("cannot install the SIGCHLD handler: {error}"));
 }
 // ANCHOR_END: install
+// END EXERCISE
