@@ -15,6 +15,7 @@
 pub mod affinity;
 mod diff;
 mod output;
+pub mod preempt;
 mod process;
 pub mod procfs;
 mod programs;
@@ -39,10 +40,11 @@ pub const STARTUP: Duration = Duration::from_secs(10);
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
 /// The pause, in microseconds, that the sleep-paced clients of stages 01 and 02 make
-/// between signals in tests (their `MINITALK_DELAY_US`): 25 times their default. With it,
-/// those tests also run the server with [`Programs::with_realtime_server`]. Even a
-/// real-time server missed a 2 ms pause once in seven whole-suite runs on two loaded
-/// cores: sleep pacing only ever lowers the odds, which is stage 01's lesson.
+/// between signals in tests (their `MINITALK_DELAY_US`): 25 times their default. Those
+/// tests also use [`Programs::with_server_preempting_client`], which makes the pause
+/// irrelevant where the machine allows real-time scheduling. Where it does not, this
+/// pause is all that protects them, and it only lowers the odds: even a real-time server
+/// on another CPU once missed a 2 ms pause in seven whole-suite runs on two loaded cores.
 pub const SLEEP_PACED_DELAY_US: &str = "5000";
 
 /// The [`Programs`] of a stage: its own `<prefix>-server` and `<prefix>-client`, or the

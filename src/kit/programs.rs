@@ -1,14 +1,13 @@
 //! Which server and client a test runs: the stage's own, or yours.
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Once;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 
-use super::{DEADLINE, Server};
+use super::{DEADLINE, Server, preempt};
 
 /// The server and client under test.
 ///
@@ -22,7 +21,7 @@ pub struct Programs {
     external_server: bool,
     external_client: bool,
     client_env: Vec<(OsString, OsString)>,
-    realtime_server: bool,
+    server_preempts_client: bool,
 }
 
 impl Programs {
@@ -36,7 +35,7 @@ impl Programs {
             server: server.map_or_else(|| own_server.into(), PathBuf::from),
             client: client.map_or_else(|| own_client.into(), PathBuf::from),
             client_env: Vec::new(),
-            realtime_server: false,
+            server_preempts_client: false,
         };
         static ANNOUNCE: Once = Once::new();
         if programs.external_server || programs.external_client {
@@ -60,7 +59,7 @@ impl Programs {
             external_server: false,
             external_client: false,
             client_env: Vec::new(),
-            realtime_server: false,
+            server_preempts_client: false,
         }
     }
 
@@ -83,32 +82,23 @@ impl Programs {
         self
     }
 
-    /// Run the server under the real-time policy `SCHED_FIFO` where this machine allows
-    /// it (root, or `CAP_SYS_NICE`), and normally where it does not.
+    /// Schedule the server so that it always runs before the client can send its next
+    /// signal: both on one CPU, the server real-time (see [`super::preempt`]).
     ///
     /// For the sleep-paced stages only. Their protocol works only while the server gets a
-    /// CPU within the client's pause after each signal; a real-time process preempts every
-    /// ordinary one the moment a signal wakes it, so a busy machine cannot starve it.
-    /// Their tests specify the protocol, not the scheduler's mood; stage 03 removes the
-    /// dependence on the scheduler for good.
-    pub fn with_realtime_server(mut self) -> Self {
-        self.realtime_server = true;
+    /// CPU between two signals, which a pause merely makes likely; their tests specify
+    /// the protocol, not the scheduler's mood, so they make it certain. Stage 03 removes
+    /// the dependence on the scheduler for good.
+    pub fn with_server_preempting_client(mut self) -> Self {
+        self.server_preempts_client = true;
         self
     }
 
     /// A command that starts the server.
     pub fn server_command(&self) -> Command {
         let mut command = Command::new(&self.server);
-        if self.realtime_server {
-            // SAFETY: runs in the child between fork and exec, and only makes one system
-            // call, which is async-signal-safe; its failure (no permission) is ignored.
-            unsafe {
-                command.pre_exec(|| {
-                    let param = nix::libc::sched_param { sched_priority: 1 };
-                    nix::libc::sched_setscheduler(0, nix::libc::SCHED_FIFO, &param);
-                    Ok(())
-                });
-            }
+        if self.server_preempts_client {
+            preempt::as_preempting_server(&mut command);
         }
         command
     }
@@ -117,6 +107,9 @@ impl Programs {
     pub fn client_command(&self) -> Command {
         let mut command = Command::new(&self.client);
         command.envs(self.client_env.iter().map(|(k, v)| (k, v)));
+        if self.server_preempts_client {
+            preempt::as_preempted_client(&mut command);
+        }
         command
     }
 

@@ -2,14 +2,14 @@
 
 use workbook::kit::{Programs, PtyServer, SLEEP_PACED_DELAY_US, Server};
 
-/// The stage's programs: the client pauses [`SLEEP_PACED_DELAY_US`] between signals, and
-/// the server runs with real-time priority, so that a busy machine cannot starve it for
-/// longer than that pause. These tests specify the protocol, not the scheduler's luck;
+/// The stage's programs, scheduled so that the server handles each signal before the
+/// client sends the next one (one CPU for both, the server real-time), which is what the
+/// protocol silently assumes. These tests specify the protocol, not the scheduler's luck;
 /// `sleep_pacing.rs` shows what happens when the server does not get to run.
 fn programs() -> Programs {
     workbook::programs!("stage01")
         .with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
-        .with_realtime_server()
+        .with_server_preempting_client()
 }
 
 #[test]

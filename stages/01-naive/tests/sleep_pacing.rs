@@ -6,9 +6,12 @@
 //! stopped, each of SIGUSR1 and SIGUSR2 can be pending at most once, because standard
 //! signals are not queued: the rest of the message is discarded by the kernel, and the
 //! client, which cannot tell, exits 0 all the same.
+//!
+//! The second test is the other side of the same coin: when the scheduler *guarantees*
+//! that the server runs between two signals, the pause is not needed at all.
 
 use nix::sys::signal::Signal;
-use workbook::kit::Server;
+use workbook::kit::{Server, preempt};
 
 // ANCHOR: test
 #[test]
@@ -35,3 +38,22 @@ fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
     server.resume();
 }
 // ANCHOR_END: test
+
+// ANCHOR: preempting
+#[test]
+fn a_server_that_always_runs_first_needs_no_pause() {
+    if !preempt::realtime_permitted() {
+        eprintln!("SKIPPED: this user may not use SCHED_FIFO, which this test is about");
+        return;
+    }
+    // One CPU for both, the server real-time: each `kill` hands the CPU to the server,
+    // which handles the bit before the client can send the next one.
+    let programs = workbook::programs!("stage01")
+        .with_client_env("MINITALK_DELAY_US", "0")
+        .with_server_preempting_client();
+    let mut server = Server::start(&programs);
+    let message = "no pause between these signals. ".repeat(50);
+    programs.send(&server, &message).success();
+    server.expect_message(format!("{message}\n"));
+}
+// ANCHOR_END: preempting

@@ -13,7 +13,7 @@ use workbook::kit::{DEADLINE, SLEEP_PACED_DELAY_US, Server};
 fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
     let programs = workbook::programs!("stage02")
         .with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
-        .with_realtime_server();
+        .with_server_preempting_client();
     let mut server = Server::start(&programs);
     let pid = server.pid().to_string();
 
