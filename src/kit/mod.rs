@@ -13,6 +13,7 @@
 //! handle is dropped, including when the test panics.
 
 pub mod affinity;
+pub mod content;
 mod diff;
 mod output;
 pub mod preempt;

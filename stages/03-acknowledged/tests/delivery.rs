@@ -3,25 +3,11 @@
 
 use std::time::Instant;
 
+use workbook::kit::content::ascii_text;
 use workbook::kit::{DEADLINE, Programs, Server};
 
 fn programs() -> Programs {
     workbook::programs!("stage03")
-}
-
-/// `len` bytes of printable text that is not a repetition of a short pattern, so that a
-/// lost or duplicated bit shows up as a wrong byte, not as the same text shifted.
-fn text(len: usize) -> String {
-    let alphabet = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?-";
-    let mut state = 0x2545_f491_u32;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            alphabet[state as usize % alphabet.len()] as char
-        })
-        .collect()
 }
 
 #[test]
@@ -44,7 +30,7 @@ fn a_10_kb_message_is_printed_exactly() {
     // loses some of them on a busy machine; this one cannot.
     let programs = programs();
     let mut server = Server::start(&programs);
-    let message = text(10 * 1024);
+    let message = ascii_text(10 * 1024, 0);
     programs.send(&server, &message).success();
     server.expect_message(format!("{message}\n"));
 }
@@ -57,7 +43,7 @@ fn messages_from_several_clients_in_a_row_are_printed_exactly() {
         "first client",
         "second, with digits 0123456789",
         "z",
-        &text(500),
+        &ascii_text(500, 0),
     ] {
         programs.send(&server, message).success();
         server.expect_message(format!("{message}\n"));

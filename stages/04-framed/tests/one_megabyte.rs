@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use workbook::kit::affinity::pin_to_shared_cpu;
+use workbook::kit::content::every_byte;
 use workbook::kit::{Process, Server, procfs};
 
 const MEGABYTE: usize = 1024 * 1024;
@@ -23,19 +24,6 @@ fn peak_rss_kb(server: &Server) -> u64 {
         .trim()
         .parse()
         .expect("a size in kB")
-}
-
-/// Every byte value, in an order that a lost or repeated bit cannot hide.
-fn every_byte(len: usize) -> Vec<u8> {
-    let mut state = 0x9e37_79b9_u32;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state >> 24) as u8
-        })
-        .collect()
 }
 
 #[test]

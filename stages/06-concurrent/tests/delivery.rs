@@ -41,7 +41,7 @@ fn ascii_utf8_and_bytes_that_are_not_utf8_arrive_exactly() {
 
 #[test]
 fn a_longer_message_arrives_exactly() {
-    round_trip(&[common::text(3000, 1).as_bytes()]);
+    round_trip(&[workbook::kit::content::text(3000, 1).as_bytes()]);
 }
 
 #[test]

@@ -6,26 +6,13 @@ mod common;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
+use workbook::kit::content::{client_message, text};
 use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
 use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 
 /// How long one client may take, waiting in line included: generous, for a debug
 /// build on a machine with every core busy (a passing run takes a fraction of it).
 const CLIENT_DEADLINE: Duration = Duration::from_secs(180);
-
-/// Client `client`'s message number `n`: different sizes and contents for each, up to
-/// `longest` characters.
-fn message_up_to(longest: usize, client: usize, n: usize) -> String {
-    let len = [15, longest / 4, longest][(client + n) % 3] + 7 * client;
-    format!(
-        "client {client}, message {n}: {}",
-        common::text(len, (100 * client + n) as u32)
-    )
-}
-
-fn message(client: usize, n: usize) -> String {
-    message_up_to(900, client, n)
-}
 
 /// Run the client with `args` to completion and expect success.
 fn run_client(programs: &Programs, args: &[&str]) {
@@ -42,7 +29,7 @@ fn run_client(programs: &Programs, args: &[&str]) {
 fn eight_clients(programs: &Programs, server: &Server, longest: usize, mixed: bool) -> Vec<String> {
     let pid = server.pid().to_string();
     let all: Vec<Vec<String>> = (0..8)
-        .map(|client| (0..3).map(|n| message_up_to(longest, client, n)).collect())
+        .map(|client| (0..3).map(|n| client_message(client, n, longest)).collect())
         .collect();
     std::thread::scope(|scope| {
         for (client, messages) in all.iter().enumerate() {
@@ -265,11 +252,11 @@ fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
     }
     let mut server = Server::start(&programs);
     let pid = server.pid().to_string();
-    let doomed_message = common::text(40_000, 7);
+    let doomed_message = text(40_000, 7);
     let mut doomed = programs.spawn_client([pid.as_str(), doomed_message.as_str()]);
     server.expect_stderr(&format!("PID {}: receiving", doomed.pid()));
 
-    let live: Vec<String> = (0..4).map(|n| message(n, n)).collect();
+    let live: Vec<String> = (0..4).map(|n| client_message(n, n, 900)).collect();
     let clients: Vec<Process> = live
         .iter()
         .enumerate()

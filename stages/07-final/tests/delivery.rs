@@ -54,7 +54,7 @@ fn payload_mode_carries_every_kind_of_content() {
 
 #[test]
 fn both_modes_carry_a_longer_text() {
-    let long = common::text(2000, 3);
+    let long = workbook::kit::content::text(2000, 3);
     round_trip(false, &[long.as_bytes()]);
     round_trip(true, &[long.as_bytes()]);
 }

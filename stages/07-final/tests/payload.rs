@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use workbook::kit::affinity::pin_to_shared_cpu;
+use workbook::kit::content::every_byte;
 use workbook::kit::{Process, Server, procfs};
 
 const MEGABYTE: usize = 1024 * 1024;
@@ -30,7 +31,7 @@ fn a_1_mb_message_arrives_byte_exact_and_costs_the_server_about_1_mb() {
     let mut server = Server::start_command(server_command);
     let before = peak_rss_kb(&server);
 
-    let message = common::every_byte(MEGABYTE);
+    let message = every_byte(MEGABYTE);
     let mut client_command = programs.client_command();
     client_command.args(["--payload", "--summary", &server.pid().to_string(), "-"]);
     pin_to_shared_cpu(&mut client_command);

@@ -7,7 +7,7 @@ use workbook::kit::{DEADLINE, Server};
 
 /// Long enough to be worth a bar (more than 8192 signals), short enough for a debug build.
 fn long_message() -> String {
-    common::text(3000, 11)
+    workbook::kit::content::text(3000, 11)
 }
 
 #[test]

@@ -7,25 +7,6 @@ use std::process::Command;
 use nix::unistd::Pid;
 use workbook::kit::Process;
 
-/// `len` characters of text that is not a repetition of a short pattern, different for
-/// each `seed`, with multi-byte UTF-8 in it, and no newline: a lost, repeated or foreign
-/// bit shows up as a wrong byte, and two messages never look alike.
-pub fn text(len: usize, seed: u32) -> String {
-    let alphabet: Vec<char> =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?-éß✓€😀"
-            .chars()
-            .collect();
-    let mut state = 0x2545_f491_u32 ^ seed.wrapping_mul(0x9e37_79b9);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            alphabet[state as usize % alphabet.len()]
-        })
-        .collect()
-}
-
 /// A shell that keeps sending SIGUSR1 and SIGUSR2 at `target` with `kill(2)`, and, where
 /// `kill -q` exists, a SIGUSR1 with a value through `sigqueue(3)`: noise that looks like
 /// a client's signals but comes from a process no server has let in.

@@ -13,37 +13,6 @@ pub fn programs() -> Programs {
     Programs::new(env!("CARGO_BIN_EXE_server"), env!("CARGO_BIN_EXE_client"))
 }
 
-/// `len` characters of text that is not a repetition of a short pattern, different for
-/// each `seed`, with multi-byte UTF-8 in it, and no newline.
-pub fn text(len: usize, seed: u32) -> String {
-    let alphabet: Vec<char> =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?-éß✓€😀"
-            .chars()
-            .collect();
-    let mut state = 0x2545_f491_u32 ^ seed.wrapping_mul(0x9e37_79b9);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            alphabet[state as usize % alphabet.len()]
-        })
-        .collect()
-}
-
-/// Every byte value, in an order that a lost or repeated bit cannot hide.
-pub fn every_byte(len: usize) -> Vec<u8> {
-    let mut state = 0x9e37_79b9_u32;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state >> 24) as u8
-        })
-        .collect()
-}
-
 /// A shell that keeps sending SIGUSR1 and SIGUSR2 at `target` with `kill(2)`, and, where
 /// `kill -q` exists, a SIGUSR1 with a value through `sigqueue(3)`. It neither catches nor
 /// blocks either signal: a server that ever answered it would kill it.
