@@ -12,7 +12,9 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 
+use super::STARTUP;
 use super::output::Captured;
+use super::procfs;
 
 /// A running child with its stdout and stderr captured.
 ///
@@ -87,6 +89,14 @@ impl Process {
         if !self.reaped {
             kill(self.pid, signal).unwrap_or_else(|e| panic!("kill {}: {e}", self.pid));
         }
+    }
+
+    /// Stop the child with SIGSTOP and wait until the kernel reports it stopped. A stopped
+    /// process acts on no signal (but SIGKILL and SIGCONT): what is sent to it stays
+    /// pending, and the test can read it in `/proc`.
+    pub fn stop(&self) {
+        self.signal(Signal::SIGSTOP);
+        procfs::wait_for_state(self.pid, 'T', STARTUP);
     }
 
     /// Write `bytes` to the child's stdin.

@@ -67,6 +67,20 @@ pub fn kb(pid: Pid, key: &str) -> Option<u64> {
         .ok()
 }
 
+/// The high-water mark of `pid`'s resident memory (`VmHWM`), in kB: the most RAM it has
+/// ever held at once. A server that receives a megabyte into one buffer grows it by about
+/// a megabyte; one that copies the message, or reallocates as it grows, by a multiple.
+pub fn peak_rss_kb(pid: Pid) -> Option<u64> {
+    kb(pid, "VmHWM")
+}
+
+/// The high-water mark of `pid`'s virtual memory (`VmPeak`), in kB: its largest address
+/// space so far. Unlike resident memory, it grows as soon as memory is reserved, before a
+/// single page is touched: a `Vec::with_capacity(4 GiB)` shows here at once.
+pub fn peak_virtual_kb(pid: Pid) -> Option<u64> {
+    kb(pid, "VmPeak")
+}
+
 /// The one-letter state: `R` running, `S` sleeping, `T` stopped, `Z` zombie, …
 pub fn state(pid: Pid) -> Option<char> {
     status_field(pid, "State")?.chars().next()
@@ -138,6 +152,29 @@ pub fn wait_for_state(pid: Pid, wanted: char, timeout: Duration) {
     )
 }
 
+/// Wait until `signal` is pending for `pid`: sent, and not yet taken. For a process
+/// stopped with SIGSTOP, or one that blocks `signal`, that is where a signal sent to it
+/// stays, and where a second one of the same number is lost: standard signals do not
+/// queue.
+pub fn wait_until_pending(pid: Pid, signal: Signal, timeout: Duration) {
+    poll(
+        timeout,
+        &format!("{signal} to be pending for PID {pid}"),
+        || pending(pid)?.contains(signal).then_some(()),
+    )
+}
+
+/// Wait until `signal` is no longer pending for `pid`: the process has taken it (a
+/// handler ran, or `sigwaitinfo` or a `signalfd` read it). Only then can another signal
+/// of that number reach it instead of being discarded.
+pub fn wait_until_taken(pid: Pid, signal: Signal, timeout: Duration) {
+    poll(
+        timeout,
+        &format!("{signal} to be no longer pending for PID {pid}"),
+        || (!pending(pid)?.contains(signal)).then_some(()),
+    )
+}
+
 /// The system call `pid` is blocked in, from `/proc/PID/syscall`: its number and its
 /// arguments. `None` if the process is running (the file says `running`), is not in a
 /// system call, or is gone.
@@ -196,6 +233,8 @@ mod tests {
         let me = nix::unistd::getpid();
         assert!(state(me).is_some());
         assert!(kb(me, "VmHWM").is_some_and(|peak| peak > 0));
+        assert!(peak_rss_kb(me).is_some_and(|peak| peak > 0));
+        assert!(peak_virtual_kb(me).is_some_and(|peak| peak >= peak_rss_kb(me).unwrap()));
         assert!(pending(me).is_some());
         assert!(is_descendant_of(me, me));
         assert!(is_descendant_of(me, nix::unistd::getppid()));

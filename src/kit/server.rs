@@ -198,6 +198,20 @@ impl Server {
         procfs::pending(self.pid).expect("the server is running")
     }
 
+    /// The high-water mark of the server's resident memory, in kB (see
+    /// [`procfs::peak_rss_kb`]).
+    pub fn peak_rss_kb(&self) -> u64 {
+        self.assert_still_ours();
+        procfs::peak_rss_kb(self.pid).expect("the server is running")
+    }
+
+    /// The high-water mark of the server's virtual memory, in kB: it shows a reservation
+    /// even before a page of it is touched (see [`procfs::peak_virtual_kb`]).
+    pub fn peak_virtual_kb(&self) -> u64 {
+        self.assert_still_ours();
+        procfs::peak_virtual_kb(self.pid).expect("the server is running")
+    }
+
     /// Wait until at least one signal is pending for the server (useful while it is
     /// stopped with SIGSTOP: it proves that a sender has started sending).
     pub fn wait_for_pending(&self, timeout: Duration) -> procfs::SignalMask {

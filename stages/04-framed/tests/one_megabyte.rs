@@ -11,20 +11,10 @@ use std::time::Duration;
 
 use workbook::kit::affinity::pin_to_shared_cpu;
 use workbook::kit::content::every_byte;
-use workbook::kit::{Process, Server, procfs};
+use workbook::kit::{Process, Server};
 
 const MEGABYTE: usize = 1024 * 1024;
 const DEADLINE: Duration = Duration::from_secs(600);
-
-/// High-water mark of the server's resident memory, in kB.
-fn peak_rss_kb(server: &Server) -> u64 {
-    let field = procfs::status_field(server.pid(), "VmHWM").expect("the server is running");
-    field
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .expect("a size in kB")
-}
 
 #[test]
 fn a_1_mb_message_arrives_byte_exact() {
@@ -38,7 +28,7 @@ fn a_1_mb_message_arrives_byte_exact() {
     let mut server_command = programs.server_command();
     pin_to_shared_cpu(&mut server_command);
     let mut server = Server::start_command(server_command);
-    let before = peak_rss_kb(&server);
+    let before = server.peak_rss_kb();
 
     let message = every_byte(MEGABYTE);
     let mut client_command = programs.client_command();
@@ -54,7 +44,7 @@ fn a_1_mb_message_arrives_byte_exact() {
     assert!(client.stdout.text().contains("1048576 bytes delivered"));
 
     // One buffer of the message's size (plus the newline), allocated once.
-    let grown_kb = peak_rss_kb(&server).saturating_sub(before);
+    let grown_kb = server.peak_rss_kb().saturating_sub(before);
     assert!(
         grown_kb < 3 * 1024,
         "receiving 1024 kB grew the server's resident memory by {grown_kb} kB"

@@ -4,21 +4,10 @@
 
 use std::process::Command;
 
-use workbook::kit::{DEADLINE, Process, Programs, Server, procfs};
+use workbook::kit::{DEADLINE, Process, Programs, Server};
 
 fn programs() -> Programs {
     workbook::programs!("stage04")
-}
-
-/// Virtual memory size of `server` in kB: what a `Vec::with_capacity(4 GiB)` would grow
-/// even before a single page is touched.
-fn virtual_kb(server: &Server) -> u64 {
-    let field = procfs::status_field(server.pid(), "VmPeak").expect("the server is running");
-    field
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .expect("a size in kB")
 }
 
 #[test]
@@ -29,7 +18,7 @@ fn an_absurd_length_is_refused_without_allocating_and_the_server_goes_on() {
         return;
     }
     let mut server = Server::start(&programs);
-    let before = virtual_kb(&server);
+    let before = server.peak_virtual_kb();
 
     // A separate process sends the forged header and takes the answers: this test's
     // own process (many threads) must not receive SIGUSR1/SIGUSR2.
@@ -45,7 +34,7 @@ fn an_absurd_length_is_refused_without_allocating_and_the_server_goes_on() {
     );
     server.expect_stderr("refused 4294967295 bytes announced by PID");
 
-    let grown_kb = virtual_kb(&server).saturating_sub(before);
+    let grown_kb = server.peak_virtual_kb().saturating_sub(before);
     assert!(
         grown_kb < 64 * 1024,
         "the server's address space grew by {grown_kb} kB for a refused header"

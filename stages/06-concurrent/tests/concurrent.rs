@@ -88,26 +88,6 @@ fn stray_signals_during_transfers_corrupt_nothing_and_are_never_answered() {
     }
 }
 
-/// Wait until `pid`'s pending set does (or does not) hold `signal`.
-fn wait_pending(pid: nix::unistd::Pid, signal: Signal, wanted: bool) {
-    procfs::poll(
-        STARTUP,
-        &format!(
-            "{signal} to be {}pending for PID {pid}",
-            if wanted { "" } else { "no longer " }
-        ),
-        || {
-            let pending = procfs::pending(pid)?;
-            (pending.contains(signal) == wanted).then_some(())
-        },
-    )
-}
-
-fn stop(process: &Process) {
-    process.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(process.pid(), 'T', STARTUP);
-}
-
 #[test]
 fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
     let programs = programs();
@@ -117,8 +97,8 @@ fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
     server.stop();
     server.signal(Signal::SIGUSR1);
     server.signal(Signal::SIGUSR2);
-    wait_pending(server.pid(), Signal::SIGUSR1, true);
-    wait_pending(server.pid(), Signal::SIGUSR2, true);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR1, STARTUP);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR2, STARTUP);
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "knock, knock"]);
     // The client's first signal is lost for certain: wait until it has been sent (the
@@ -154,9 +134,9 @@ fn a_done_swallowed_by_a_stray_signal_is_said_again() {
             "the client's next signal pending at the server",
             || usr(server.pending_signals()).then_some(()),
         );
-        stop(&client);
+        client.stop();
         client.signal(Signal::SIGUSR2);
-        wait_pending(client.pid(), Signal::SIGUSR2, true);
+        procfs::wait_until_pending(client.pid(), Signal::SIGUSR2, STARTUP);
         server.resume();
         let printed = procfs::poll(STARTUP, "the server's answer", || {
             let printed = server
@@ -198,21 +178,21 @@ fn a_bit_wiped_out_by_a_stray_signal_is_sent_again() {
     // 1. The client knocks while the server is stopped; then the client is stopped too.
     server.stop();
     let client = programs.spawn_client([pid.as_str(), "the first bit of this was lost"]);
-    wait_pending(server.pid(), Signal::SIGUSR1, true);
-    stop(&client);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR1, STARTUP);
+    client.stop();
     // 2. The server gives it the turn: "send bit 0" waits, pending, at the stopped client.
     server.resume();
-    wait_pending(client.pid(), Signal::SIGUSR1, true);
-    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    procfs::wait_until_pending(client.pid(), Signal::SIGUSR1, STARTUP);
+    procfs::wait_until_taken(server.pid(), Signal::SIGUSR1, STARTUP);
     // 3. The server stops again, and a stranger makes both signals pending there.
     server.stop();
     server.signal(Signal::SIGUSR1);
     server.signal(Signal::SIGUSR2);
-    wait_pending(server.pid(), Signal::SIGUSR2, true);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR2, STARTUP);
     // 4. The client goes on: takes its turn and sends bit 0, which the kernel discards
     //    (a signal of that number is pending already). It then sleeps, waiting.
     client.signal(Signal::SIGCONT);
-    wait_pending(client.pid(), Signal::SIGUSR1, false);
+    procfs::wait_until_taken(client.pid(), Signal::SIGUSR1, STARTUP);
     procfs::wait_for_state(client.pid(), 'S', STARTUP);
     // 5. The server finds only the stranger's two signals. Only a resent bit 0 can
     //    complete the message.
@@ -234,15 +214,15 @@ fn an_answer_wiped_out_at_the_client_is_given_again() {
     // 1. The client knocks while the server is stopped; then the client is stopped too.
     server.stop();
     let client = programs.spawn_client([pid.as_str(), "my first answer was lost"]);
-    wait_pending(server.pid(), Signal::SIGUSR1, true);
-    stop(&client);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR1, STARTUP);
+    client.stop();
     // 2. A stranger (this test) makes SIGUSR1 pending at the client.
     client.signal(Signal::SIGUSR1);
-    wait_pending(client.pid(), Signal::SIGUSR1, true);
+    procfs::wait_until_pending(client.pid(), Signal::SIGUSR1, STARTUP);
     // 3. The server takes the knock and answers "your turn": the kernel discards the
     //    answer, a SIGUSR1 is pending there already. Then the server sleeps.
     server.resume();
-    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    procfs::wait_until_taken(server.pid(), Signal::SIGUSR1, STARTUP);
     procfs::wait_for_state(server.pid(), 'S', STARTUP);
     // 4. The client finds only the stranger's signal, knocks again, and is answered
     //    again.

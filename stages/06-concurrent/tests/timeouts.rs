@@ -3,7 +3,7 @@
 //! it, the next one in line is served, and the silent one is told (exit code 7).
 
 use nix::sys::signal::Signal;
-use workbook::kit::{DEADLINE, Programs, STARTUP, Server, procfs};
+use workbook::kit::{DEADLINE, Programs, Server};
 
 /// Short timeouts make the tests quick, but only where a timeout is the point: a
 /// transfer that should succeed keeps the default (5 s), so that a loaded machine that
@@ -68,8 +68,7 @@ fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
     let long = "z".repeat(40_000);
     let silent = programs.spawn_client([pid.as_str(), long.as_str()]);
     server.expect_stderr(&format!("PID {}: receiving", silent.pid()));
-    silent.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(silent.pid(), 'T', STARTUP);
+    silent.stop();
 
     let next = programs.spawn_client([pid.as_str(), "next in line"]);
     server.expect_stderr(&format!("from PID {}: silent for 1s", silent.pid()));

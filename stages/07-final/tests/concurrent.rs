@@ -96,18 +96,6 @@ fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
     server.expect_message("knock, knock\n");
 }
 
-/// Wait until `pid`'s pending set does (or does not) hold `signal`.
-fn wait_pending(pid: nix::unistd::Pid, signal: Signal, wanted: bool) {
-    procfs::poll(
-        STARTUP,
-        &format!("{signal} pending = {wanted} for PID {pid}"),
-        || {
-            let pending = procfs::pending(pid)?;
-            (pending.contains(signal) == wanted).then_some(())
-        },
-    )
-}
-
 /// The first bit (classic) or chunk (payload) of a message is wiped out for certain: the
 /// server is stopped with both signals pending from a stranger when the client sends it.
 /// Only a resend can complete the message. (Stage 06's test explains each step.)
@@ -122,18 +110,17 @@ fn first_item_wiped_out(options: &[&str]) {
     let mut args = options.to_vec();
     args.extend([pid.as_str(), "the first signal of this was lost"]);
     let client = programs.spawn_client(args);
-    wait_pending(server.pid(), Signal::SIGUSR1, true); // the knock
-    client.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(client.pid(), 'T', STARTUP);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR1, STARTUP); // the knock
+    client.stop();
     server.resume();
-    wait_pending(client.pid(), Signal::SIGUSR1, true); // "your turn"
-    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    procfs::wait_until_pending(client.pid(), Signal::SIGUSR1, STARTUP); // "your turn"
+    procfs::wait_until_taken(server.pid(), Signal::SIGUSR1, STARTUP);
     server.stop();
     server.signal(Signal::SIGUSR1);
     server.signal(Signal::SIGUSR2);
-    wait_pending(server.pid(), Signal::SIGUSR2, true);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR2, STARTUP);
     client.signal(Signal::SIGCONT);
-    wait_pending(client.pid(), Signal::SIGUSR1, false);
+    procfs::wait_until_taken(client.pid(), Signal::SIGUSR1, STARTUP);
     procfs::wait_for_state(client.pid(), 'S', STARTUP); // sent, and waiting
     server.resume();
     assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
@@ -155,14 +142,13 @@ fn answer_wiped_out_at_the_client(options: &[&str]) {
     let mut args = options.to_vec();
     args.extend([pid.as_str(), "my first answer was lost"]);
     let client = programs.spawn_client(args);
-    wait_pending(server.pid(), Signal::SIGUSR1, true); // the knock
-    client.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(client.pid(), 'T', STARTUP);
+    procfs::wait_until_pending(server.pid(), Signal::SIGUSR1, STARTUP); // the knock
+    client.stop();
     client.signal(Signal::SIGUSR1); // the stranger: this test
-    wait_pending(client.pid(), Signal::SIGUSR1, true);
+    procfs::wait_until_pending(client.pid(), Signal::SIGUSR1, STARTUP);
     server.resume();
     // The server takes the knock, answers (the kernel discards the answer), and sleeps.
-    wait_pending(server.pid(), Signal::SIGUSR1, false);
+    procfs::wait_until_taken(server.pid(), Signal::SIGUSR1, STARTUP);
     procfs::wait_for_state(server.pid(), 'S', STARTUP);
     client.signal(Signal::SIGCONT);
     assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
@@ -199,10 +185,9 @@ fn done_swallowed(options: &[&str]) {
             "the client's next signal pending at the server",
             || usr(server.pending_signals()).then_some(()),
         );
-        client.signal(Signal::SIGSTOP);
-        procfs::wait_for_state(client.pid(), 'T', STARTUP);
+        client.stop();
         client.signal(Signal::SIGUSR2); // the stranger: this test
-        wait_pending(client.pid(), Signal::SIGUSR2, true);
+        procfs::wait_until_pending(client.pid(), Signal::SIGUSR2, STARTUP);
         server.resume();
         let printed = procfs::poll(STARTUP, "the server's answer", || {
             let printed = server

@@ -7,16 +7,11 @@ use std::time::Duration;
 
 use workbook::kit::affinity::pin_to_shared_cpu;
 use workbook::kit::content::every_byte;
-use workbook::kit::{Process, Server, procfs};
+use workbook::kit::{Process, Server};
 
 const MEGABYTE: usize = 1024 * 1024;
 /// Generous: a debug build on a machine with every core busy.
 const DEADLINE: Duration = Duration::from_secs(300);
-
-/// High-water mark of the server's resident memory, in kB.
-fn peak_rss_kb(server: &Server) -> u64 {
-    procfs::kb(server.pid(), "VmHWM").expect("the server is running")
-}
 
 #[test]
 fn a_1_mb_message_arrives_byte_exact_and_costs_the_server_about_1_mb() {
@@ -29,7 +24,7 @@ fn a_1_mb_message_arrives_byte_exact_and_costs_the_server_about_1_mb() {
     let mut server_command = programs.server_command();
     pin_to_shared_cpu(&mut server_command);
     let mut server = Server::start_command(server_command);
-    let before = peak_rss_kb(&server);
+    let before = server.peak_rss_kb();
 
     let message = every_byte(MEGABYTE);
     let mut client_command = programs.client_command();
@@ -49,7 +44,7 @@ fn a_1_mb_message_arrives_byte_exact_and_costs_the_server_about_1_mb() {
     let (signals, resent) = signals_in_summary(&stdout);
     assert_eq!(signals - resent, 131_074, "{stdout}");
 
-    let grown_kb = peak_rss_kb(&server).saturating_sub(before);
+    let grown_kb = server.peak_rss_kb().saturating_sub(before);
     assert!(
         grown_kb < 3 * 1024,
         "receiving 1024 kB grew the server's resident memory by {grown_kb} kB"

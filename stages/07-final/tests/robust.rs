@@ -47,8 +47,7 @@ fn a_process_that_does_not_catch_the_signals_is_refused_and_unharmed() {
     let mut sleeper = Command::new("sleep");
     sleeper.arg("1000");
     let canary = Process::spawn(sleeper);
-    canary.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(canary.pid(), 'T', STARTUP);
+    canary.stop();
     let pid = canary.pid().to_string();
     let output = programs
         .client([pid.as_str(), "are you a server?"])
@@ -86,8 +85,7 @@ fn canary(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
     procfs::poll(STARTUP, "the canary to be ready", || {
         ready(&canary).then_some(())
     });
-    canary.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(canary.pid(), 'T', STARTUP);
+    canary.stop();
     canary
 }
 
@@ -186,8 +184,7 @@ fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
     let long = "z".repeat(40_000);
     let silent = programs.spawn_client([pid.as_str(), long.as_str()]);
     server.expect_stderr(&format!("PID {}: receiving", silent.pid()));
-    silent.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(silent.pid(), 'T', STARTUP);
+    silent.stop();
 
     let next = programs.spawn_client(["--payload", pid.as_str(), "next in line"]);
     server.expect_stderr(&format!("from PID {}: silent for 1s", silent.pid()));
