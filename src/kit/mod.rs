@@ -14,6 +14,7 @@
 
 pub mod affinity;
 pub mod content;
+pub mod crowd;
 mod diff;
 mod output;
 pub mod preempt;
@@ -23,6 +24,7 @@ mod programs;
 mod pty;
 pub mod sandbox;
 mod server;
+pub mod stray;
 pub mod unordered;
 
 pub use diff::describe_mismatch;

@@ -6,31 +6,14 @@
 //! they arrange it for certain by stopping processes with SIGSTOP (a stopped process
 //! takes no signal out of its pending set) and checking `/proc` before going on.
 
-mod common;
-
-use std::time::Duration;
-
 use nix::sys::signal::Signal;
 use workbook::kit::content::{client_message, text};
+use workbook::kit::stray::stray_sender;
 use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
-use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
+use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, crowd, procfs};
 
 fn programs() -> Programs {
     workbook::programs!("stage06")
-}
-
-/// How long one client may take, waiting in line included: generous, for a debug
-/// build on a machine with every core busy (a passing run takes a fraction of it).
-const CLIENT_DEADLINE: Duration = Duration::from_secs(180);
-
-/// Run the client with `args` to completion and expect success.
-fn run_client(programs: &Programs, args: &[&str]) {
-    let mut command = programs.client_command();
-    command.args(args);
-    assert_cmd::Command::from_std(command)
-        .timeout(CLIENT_DEADLINE)
-        .assert()
-        .success();
 }
 
 /// Run 8 clients at once, each sending 3 messages (of up to `longest` characters) one
@@ -40,21 +23,9 @@ fn eight_clients_three_messages_each(
     server: &Server,
     longest: usize,
 ) -> Vec<String> {
-    let pid = server.pid().to_string();
-    let all: Vec<Vec<String>> = (0..8)
-        .map(|client| (0..3).map(|n| client_message(client, n, longest)).collect())
-        .collect();
-    std::thread::scope(|scope| {
-        for messages in &all {
-            let pid = pid.as_str();
-            scope.spawn(move || {
-                for message in messages {
-                    run_client(programs, &[pid, message.as_str()]);
-                }
-            });
-        }
-    });
-    all.concat()
+    let batches = crowd::messages(8, 3, longest);
+    crowd::send_at_once(programs, server, &batches, |_| &[]);
+    batches.concat()
 }
 
 #[test]
@@ -70,7 +41,7 @@ fn eight_clients_at_once_every_message_printed_once_and_whole() {
 fn stray_signals_during_transfers_corrupt_nothing_and_are_never_answered() {
     let programs = programs();
     let mut server = Server::start(&programs);
-    let stray = common::stray_sender(server.pid());
+    let stray = stray_sender(server.pid());
     // The noise has started before the first client.
     server.wait_for_pending(DEADLINE);
     // Shorter messages: every signal the noise wipes out costs the client a resend and

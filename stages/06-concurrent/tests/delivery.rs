@@ -1,8 +1,6 @@
 //! Stage 06's specification, the basics: every kind of content arrives exactly, and the
 //! client confirms only what the server has verified and printed.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 

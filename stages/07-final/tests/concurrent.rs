@@ -3,49 +3,24 @@
 
 mod common;
 
-use std::time::Duration;
-
 use nix::sys::signal::Signal;
 use workbook::kit::content::{client_message, text};
+use workbook::kit::stray::stray_sender;
 use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
-use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
-
-/// How long one client may take, waiting in line included: generous, for a debug
-/// build on a machine with every core busy (a passing run takes a fraction of it).
-const CLIENT_DEADLINE: Duration = Duration::from_secs(180);
-
-/// Run the client with `args` to completion and expect success.
-fn run_client(programs: &Programs, args: &[&str]) {
-    let mut command = programs.client_command();
-    command.args(args);
-    assert_cmd::Command::from_std(command)
-        .timeout(CLIENT_DEADLINE)
-        .assert()
-        .success();
-}
+use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, crowd, procfs};
 
 /// Run 8 clients at once, each sending 3 messages (of up to `longest` characters) one
 /// after the other; odd clients in payload mode when `mixed`. Returns every message sent.
 fn eight_clients(programs: &Programs, server: &Server, longest: usize, mixed: bool) -> Vec<String> {
-    let pid = server.pid().to_string();
-    let all: Vec<Vec<String>> = (0..8)
-        .map(|client| (0..3).map(|n| client_message(client, n, longest)).collect())
-        .collect();
-    std::thread::scope(|scope| {
-        for (client, messages) in all.iter().enumerate() {
-            let pid = pid.as_str();
-            scope.spawn(move || {
-                for message in messages {
-                    let mut args = vec![pid, message.as_str()];
-                    if mixed && client % 2 == 1 {
-                        args.insert(0, "--payload");
-                    }
-                    run_client(programs, &args);
-                }
-            });
+    let batches = crowd::messages(8, 3, longest);
+    crowd::send_at_once(programs, server, &batches, |client| {
+        if mixed && client % 2 == 1 {
+            &["--payload"]
+        } else {
+            &[]
         }
     });
-    all.concat()
+    batches.concat()
 }
 
 #[test]
@@ -62,7 +37,7 @@ fn eight_clients_in_both_modes_with_stray_signals() {
     let programs = common::programs();
     let mixed = !programs.is_external();
     let mut server = Server::start(&programs);
-    let stray = common::stray_sender(server.pid());
+    let stray = stray_sender(server.pid());
     server.wait_for_pending(DEADLINE);
     // Shorter messages: every signal the noise wipes out costs the client a resend and
     // tens of milliseconds.

@@ -1,11 +1,11 @@
-//! What several of stage 06's test files need.
-
-#![allow(dead_code)] // each test file uses its own part of this module
+//! A stranger: a process that keeps signalling a server although it is no client, the
+//! noise a real system can make (a mistyped `kill`, another program's bug).
 
 use std::process::Command;
 
 use nix::unistd::Pid;
-use workbook::kit::Process;
+
+use super::Process;
 
 /// A shell that keeps sending SIGUSR1 and SIGUSR2 at `target` with `kill(2)`, and, where
 /// `kill -q` exists, a SIGUSR1 with a value through `sigqueue(3)`: noise that looks like
@@ -15,6 +15,8 @@ use workbook::kit::Process;
 /// kill it: [`Process::try_status`] says whether that happened. Between rounds it sleeps
 /// a hundredth of a second: the noise is then frequent enough to land on transfers, and
 /// rare enough that they still finish.
+///
+/// `target` must be a process the test started (a [`Server`](super::Server)'s PID).
 pub fn stray_sender(target: Pid) -> Process {
     let mut command = Command::new("sh");
     command.args([
