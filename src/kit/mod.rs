@@ -13,6 +13,7 @@
 //! handle is dropped, including when the test panics.
 
 pub mod affinity;
+pub mod canary;
 pub mod content;
 pub mod crowd;
 mod diff;
@@ -22,6 +23,7 @@ mod process;
 pub mod procfs;
 mod programs;
 mod pty;
+pub mod refusal;
 pub mod sandbox;
 mod server;
 pub mod stray;

@@ -10,61 +10,12 @@
 use std::process::{Command, Output};
 
 use nix::sys::signal::Signal;
+use workbook::kit::refusal::expect_refusal;
 use workbook::kit::sandbox::{self, CANARY};
-use workbook::kit::{DEADLINE, Process, Programs, STARTUP, procfs};
+use workbook::kit::{DEADLINE, Programs, canary, procfs};
 
 fn programs() -> Programs {
     workbook::programs!("stage05")
-}
-
-/// Start `command` as a canary, wait until `ready` says it is set up, and stop it.
-fn canary(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
-    let canary = Process::spawn(command);
-    procfs::poll(STARTUP, "the canary to be ready", || {
-        ready(&canary).then_some(())
-    });
-    canary.signal(Signal::SIGSTOP);
-    procfs::wait_for_state(canary.pid(), 'T', STARTUP);
-    canary
-}
-
-/// `sleep 1000`: a process with no handler at all.
-fn sleeper() -> Process {
-    let mut command = Command::new("sleep");
-    command.arg("1000");
-    // `spawn` returns once `exec` has succeeded: it is `sleep` already.
-    canary(command, |_| true)
-}
-
-fn assert_unharmed(canary: &Process) {
-    let pending = procfs::pending(canary.pid()).expect("the canary is still there");
-    assert!(pending.is_empty(), "the canary was sent {pending:?}");
-    assert_eq!(
-        procfs::state(canary.pid()),
-        Some('T'),
-        "the canary is not as we left it"
-    );
-}
-
-/// Run the client and check its refusal: `code`, one line on stderr, nothing on stdout.
-fn expect_refusal(programs: &Programs, output: &Output, code: i32, reason: &str) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "expected exit code {code}, got {}; stderr: {stderr:?}",
-        output.status
-    );
-    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
-    assert!(
-        programs.external_client() || stderr.contains(reason),
-        "stderr should say {reason:?}: {stderr:?}"
-    );
-    assert!(
-        output.stdout.is_empty(),
-        "nothing on stdout: {:?}",
-        output.stdout
-    );
 }
 
 fn run(mut command: Command) -> Output {
@@ -85,10 +36,10 @@ fn client_at(programs: &Programs, pid: nix::unistd::Pid) -> Command {
 fn a_process_that_does_not_catch_the_signals_is_refused() {
     // The wrong-but-existing PID: a real process, ours to signal, that does not listen.
     let programs = programs();
-    let canary = sleeper();
+    let canary = canary::sleeper();
     let output = run(client_at(&programs, canary.pid()));
     expect_refusal(&programs, &output, 5, "not a minitalk server");
-    assert_unharmed(&canary);
+    canary::assert_unharmed(&canary);
 }
 
 #[test]
@@ -97,12 +48,12 @@ fn a_process_that_catches_only_sigusr1_is_refused_too() {
     let programs = programs();
     let mut command = Command::new("sh");
     command.args(["-c", "trap 'echo USR1' USR1; read line"]);
-    let canary = canary(command, |shell| {
+    let canary = canary::start(command, |shell| {
         procfs::caught(shell.pid()).is_some_and(|caught| caught.contains(Signal::SIGUSR1))
     });
     let output = run(client_at(&programs, canary.pid()));
     expect_refusal(&programs, &output, 5, "SIGUSR2");
-    assert_unharmed(&canary);
+    canary::assert_unharmed(&canary);
 }
 
 #[test]
@@ -113,7 +64,7 @@ fn a_process_of_another_user_is_refused_as_not_permitted() {
         eprintln!("SKIPPED: making a process of another user needs root");
         return;
     }
-    let canary = sleeper(); // root's
+    let canary = canary::sleeper(); // root's
     // The client runs as `nobody`: kill(canary, 0) says EPERM.
     let mut command = Command::new("setpriv");
     command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
@@ -121,7 +72,7 @@ fn a_process_of_another_user_is_refused_as_not_permitted() {
     command.arg(client.get_program()).args(client.get_args());
     let output = run(command);
     expect_refusal(&programs, &output, 4, "not permitted");
-    assert_unharmed(&canary);
+    canary::assert_unharmed(&canary);
 }
 
 /// Run the client in a PID namespace beside the sandbox's own canary; `None` (with a

@@ -4,11 +4,12 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use nix::sys::signal::Signal;
+use workbook::kit::refusal::expect_refusal;
 use workbook::kit::sandbox::{self, CANARY};
-use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
+use workbook::kit::{DEADLINE, Programs, Server, canary, procfs};
 
 /// Short timeouts make the tests quick, but only where a timeout is the point: a
 /// transfer that should succeed keeps the default (5 s), so that a loaded machine that
@@ -29,33 +30,17 @@ fn impatient_server(programs: &Programs) -> Server {
     Server::start_command(command)
 }
 
-/// Check a refusal: `code`, one line on stderr saying `reason`, nothing on stdout.
-fn expect_refusal(programs: &Programs, output: &Output, code: i32, reason: &str) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(code), "stderr: {stderr:?}");
-    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
-    assert!(
-        programs.external_client() || stderr.contains(reason),
-        "stderr should say {reason:?}: {stderr:?}"
-    );
-    assert!(output.stdout.is_empty(), "nothing on stdout");
-}
-
 #[test]
 fn a_process_that_does_not_catch_the_signals_is_refused_and_unharmed() {
     let programs = programs();
-    let mut sleeper = Command::new("sleep");
-    sleeper.arg("1000");
-    let canary = Process::spawn(sleeper);
-    canary.stop();
+    let canary = canary::sleeper();
     let pid = canary.pid().to_string();
     let output = programs
         .client([pid.as_str(), "are you a server?"])
         .get_output()
         .clone();
     expect_refusal(&programs, &output, 5, "not a minitalk server");
-    let pending = procfs::pending(canary.pid()).expect("the canary is still there");
-    assert!(pending.is_empty(), "the canary was sent {pending:?}");
+    canary::assert_nothing_pending(&canary);
 }
 
 #[test]
@@ -78,29 +63,13 @@ fn the_sandbox_canary_is_refused_as_not_a_server() {
     assert!(refusal.canary_survived);
 }
 
-/// Start `command` as a canary, wait until `ready` says it is set up, and stop it: a
-/// stopped process acts on no signal, so anything sent to it stays pending, visible.
-fn canary(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
-    let canary = Process::spawn(command);
-    procfs::poll(STARTUP, "the canary to be ready", || {
-        ready(&canary).then_some(())
-    });
-    canary.stop();
-    canary
-}
-
-fn assert_unharmed(canary: &Process) {
-    let pending = procfs::pending(canary.pid()).expect("the canary is still there");
-    assert!(pending.is_empty(), "the canary was sent {pending:?}");
-}
-
 #[test]
 fn a_process_that_catches_only_sigusr1_is_refused_too() {
     // The shell installs a handler for SIGUSR1 only: SIGUSR2 would still kill it.
     let programs = programs();
     let mut command = Command::new("sh");
     command.args(["-c", "trap 'echo USR1' USR1; read line"]);
-    let canary = canary(command, |shell| {
+    let canary = canary::start(command, |shell| {
         procfs::caught(shell.pid()).is_some_and(|caught| caught.contains(Signal::SIGUSR1))
     });
     let pid = canary.pid().to_string();
@@ -109,7 +78,7 @@ fn a_process_that_catches_only_sigusr1_is_refused_too() {
         .get_output()
         .clone();
     expect_refusal(&programs, &output, 5, "SIGUSR2");
-    assert_unharmed(&canary);
+    canary::assert_nothing_pending(&canary);
 }
 
 #[test]
@@ -120,9 +89,7 @@ fn a_process_of_another_user_is_refused_as_not_permitted() {
         eprintln!("SKIPPED: making a process of another user needs root");
         return;
     }
-    let mut sleeper = Command::new("sleep");
-    sleeper.arg("1000");
-    let canary = canary(sleeper, |_| true); // root's
+    let canary = canary::sleeper(); // root's
     // The client runs as `nobody`: kill(canary, 0) says EPERM.
     let client = programs.client_command();
     let mut command = Command::new("setpriv");
@@ -135,7 +102,7 @@ fn a_process_of_another_user_is_refused_as_not_permitted() {
         .output()
         .expect("run the client as nobody");
     expect_refusal(&programs, &output, 4, "not permitted");
-    assert_unharmed(&canary);
+    canary::assert_nothing_pending(&canary);
 }
 
 #[test]

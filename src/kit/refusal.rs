@@ -1,0 +1,30 @@
+//! What a client's refusal looks like: the exit code that names the reason, one line on
+//! stderr that says it, and nothing on stdout.
+
+use std::process::Output;
+
+use super::Programs;
+
+/// Assert that `output` is a refusal with exit code `code` and exactly one line on stderr
+/// saying `reason`, and nothing on stdout. `reason` is checked for the workbook's own
+/// clients only: another implementation words its errors its own way, but it must exit
+/// with the documented codes.
+pub fn expect_refusal(programs: &Programs, output: &Output, code: i32, reason: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "expected exit code {code}, got {}; stderr: {stderr:?}",
+        output.status
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
+    assert!(
+        programs.external_client() || stderr.contains(reason),
+        "stderr should say {reason:?}: {stderr:?}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing on stdout: {:?}",
+        output.stdout
+    );
+}
