@@ -28,6 +28,7 @@ pub mod sandbox;
 mod server;
 pub mod stray;
 pub mod unordered;
+pub mod usage;
 
 pub use diff::describe_mismatch;
 pub use output::Captured;

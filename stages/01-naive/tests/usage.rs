@@ -1,52 +1,13 @@
 //! Stage 01's command-line errors: one line on stderr, exit code 2, no signal sent.
 //!
+//! The line below writes the tests, in a module `usage_errors`: no arguments, only a PID,
+//! too many arguments, a PID that is not a number (`abc`, `12abc`, the empty string),
+//! PID 0, PID -1 and other negative PIDs. The stages share these cases, so they live in
+//! one place: the kit's `usage` module (`src/kit/usage.rs`), which says why each one
+//! matters.
+//!
 //! Every case runs in a fresh PID namespace beside a canary process (see the kit's
 //! `sandbox`), so a client that wrongly called `kill(0, …)` or `kill(-1, …)` would hit the
 //! canary, not the test runner, and the test would say so.
 
-use workbook::kit::Programs;
-use workbook::kit::sandbox::{CANARY, expect_usage_error};
-
-fn programs() -> Programs {
-    workbook::programs!("stage01")
-}
-
-#[test]
-fn dies_without_arguments() {
-    expect_usage_error(&programs(), &[], "usage:");
-}
-
-#[test]
-fn dies_with_only_a_pid() {
-    expect_usage_error(&programs(), &[CANARY], "usage:");
-}
-
-#[test]
-fn dies_with_too_many_arguments() {
-    // Aimed at a real process: even so, nothing may be sent.
-    expect_usage_error(&programs(), &[CANARY, "hello", "world"], "usage:");
-}
-
-#[test]
-fn dies_on_a_pid_that_is_not_a_number() {
-    // C's atoi("abc") is 0: a client built on it would signal its own process group.
-    expect_usage_error(&programs(), &["abc", "hello"], "decimal digits");
-    expect_usage_error(&programs(), &["12abc", "hello"], "decimal digits");
-    expect_usage_error(&programs(), &["", "hello"], "empty");
-}
-
-#[test]
-fn dies_on_pid_zero() {
-    expect_usage_error(&programs(), &["0", "hello"], "process group");
-}
-
-#[test]
-fn dies_on_pid_minus_one() {
-    expect_usage_error(&programs(), &["-1", "hello"], "every process");
-}
-
-#[test]
-fn dies_on_other_negative_pids() {
-    expect_usage_error(&programs(), &["-2", "hello"], "process group 2");
-    expect_usage_error(&programs(), &["-4194304", "hello"], "process group");
-}
+workbook::client_usage_tests!("stage01");
