@@ -107,11 +107,7 @@ macro_rules! client_usage_tests {
     ($prefix:literal, with_pid_max_and_help) => {
         mod usage_errors {
             $crate::__client_usage_tests_of_every_stage!($prefix);
-
-            #[test]
-            fn dies_on_a_pid_above_pid_max() {
-                $crate::kit::usage::dies_on_a_pid_above_pid_max(&programs());
-            }
+            $crate::__client_usage_test_calling!(dies_on_a_pid_above_pid_max);
 
             #[test]
             fn help_documents_every_exit_code() {
@@ -133,39 +129,29 @@ macro_rules! __client_usage_tests_of_every_stage {
             $crate::programs!($prefix)
         }
 
-        #[test]
-        fn dies_without_arguments() {
-            $crate::kit::usage::dies_without_arguments(&programs());
-        }
+        $crate::__client_usage_test_calling!(
+            dies_without_arguments,
+            dies_with_only_a_pid,
+            dies_with_too_many_arguments,
+            dies_on_a_pid_that_is_not_a_number,
+            dies_on_pid_zero,
+            dies_on_pid_minus_one,
+            dies_on_other_negative_pids,
+        );
+    };
+}
 
-        #[test]
-        fn dies_with_only_a_pid() {
-            $crate::kit::usage::dies_with_only_a_pid(&programs());
-        }
-
-        #[test]
-        fn dies_with_too_many_arguments() {
-            $crate::kit::usage::dies_with_too_many_arguments(&programs());
-        }
-
-        #[test]
-        fn dies_on_a_pid_that_is_not_a_number() {
-            $crate::kit::usage::dies_on_a_pid_that_is_not_a_number(&programs());
-        }
-
-        #[test]
-        fn dies_on_pid_zero() {
-            $crate::kit::usage::dies_on_pid_zero(&programs());
-        }
-
-        #[test]
-        fn dies_on_pid_minus_one() {
-            $crate::kit::usage::dies_on_pid_minus_one(&programs());
-        }
-
-        #[test]
-        fn dies_on_other_negative_pids() {
-            $crate::kit::usage::dies_on_other_negative_pids(&programs());
-        }
+/// A `#[test]` for each name, calling the function of that name in
+/// [`kit::usage`](crate::kit::usage) with the stage's programs.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __client_usage_test_calling {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::kit::usage::$name(&programs());
+            }
+        )+
     };
 }
