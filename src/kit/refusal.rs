@@ -10,21 +10,38 @@ use super::Programs;
 /// clients only: another implementation words its errors its own way, but it must exit
 /// with the documented codes.
 pub fn expect_refusal(programs: &Programs, output: &Output, code: i32, reason: &str) {
+    expect_refusal_of(programs, "the client", output, code, reason);
+}
+
+/// [`expect_refusal`], with failures that name what was refused: `client` is `the client
+/// given ["0", "hello"]`, say.
+pub(crate) fn expect_refusal_of(
+    programs: &Programs,
+    client: &str,
+    output: &Output,
+    code: i32,
+    reason: &str,
+) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         output.status.code(),
         Some(code),
-        "expected exit code {code}, got {}; stderr: {stderr:?}",
+        "{client} should exit with code {code}, got {}; stderr: {stderr:?}",
         output.status
     );
-    assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr:?}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "{client} should explain itself in exactly one line on stderr, got {stderr:?}"
+    );
+    // Another implementation words its errors its own way; ours must say why.
     assert!(
         programs.external_client() || stderr.contains(reason),
-        "stderr should say {reason:?}: {stderr:?}"
+        "{client} should say {reason:?} on stderr, got {stderr:?}"
     );
     assert!(
         output.stdout.is_empty(),
-        "nothing on stdout: {:?}",
-        output.stdout
+        "{client} should print nothing on stdout, got {:?}",
+        String::from_utf8_lossy(&output.stdout)
     );
 }
