@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use nix::unistd::Pid;
-use workbook::kit::{Process, Server, procfs};
+use workbook::kit::{Process, Programs, Server, procfs};
 
 /// A stand-in server: `sh -c SCRIPT` (`$$` is its PID, and `exec` keeps that PID).
 fn fake_server(script: &str) -> Command {
@@ -121,4 +121,85 @@ fn a_pid_the_test_did_not_start_is_never_trusted() {
             "{script}: {message}"
         );
     }
+}
+
+/// A stand-in client: an executable `sh` script, written by a `sh` of its own so that no
+/// process this test forks meanwhile can inherit the file open for writing (an executable
+/// open for writing cannot be run: ETXTBSY).
+fn fake_client(name: &str, script: &str) -> String {
+    let path = format!("{}/{name}", env!("CARGO_TARGET_TMPDIR"));
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            "printf '%s\\n' \"$1\" > \"$2\" && chmod +x \"$2\"",
+            "sh",
+        ])
+        .arg(format!("#!/bin/sh\n{script}"))
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "cannot write {path}");
+    path
+}
+
+#[test]
+fn send_runs_the_client_with_the_servers_pid_and_keeps_what_it_said() {
+    let client = fake_client(
+        "kit-client-echo",
+        r#"printf 'to %s: %s, stdin: ' "$1" "$2"; cat"#,
+    );
+    let programs = Programs::own("unused", &client);
+    let server = Server::start_command(fake_server("echo $$; exec sleep 1000"));
+    programs
+        .send(&server, "hi")
+        .success()
+        .stdout(format!("to {}: hi, stdin: ", server.pid()));
+    programs
+        .client_to(&server, ["a", "b"], b"some input".to_vec())
+        .success()
+        .stdout("to a: b, stdin: some input");
+}
+
+#[test]
+fn a_client_whose_server_dies_fails_at_once_with_the_servers_last_words() {
+    // The client sends one signal and waits for an answer that never comes: the server
+    // dies of that signal, as a server with an unwritten part would.
+    let client = fake_client(
+        "kit-client-waits",
+        r#"kill -USR1 "$1"; echo 'client: waiting' >&2; exec sleep 1000"#,
+    );
+    let programs = Programs::own("unused", &client);
+    let started = Instant::now();
+    let message = panic_message(|| {
+        let server = Server::start_command(fake_server(
+            "trap 'echo \"server: not yet implemented\" >&2; exit 101' USR1; \
+             echo $$; sleep 1000 >/dev/null 2>&1 & wait",
+        ));
+        programs.send(&server, "hello").success();
+    });
+    assert!(message.contains("the server exited"), "{message}");
+    assert!(message.contains("server: not yet implemented"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "a dead server is noticed at once, not at the deadline: {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn waiting_for_a_pending_signal_ends_when_its_sender_exits_without_one() {
+    let started = Instant::now();
+    let message = panic_message(|| {
+        let server = Server::start_command(fake_server("echo $$; exec sleep 1000"));
+        server.stop();
+        let sender = Process::spawn(fake_server("echo 'sender: gave up' >&2; exit 4"));
+        server.wait_for_pending_from(&sender, Duration::from_secs(30));
+    });
+    assert!(message.contains("exited"), "{message}");
+    assert!(message.contains("sender: gave up"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }

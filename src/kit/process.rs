@@ -84,6 +84,11 @@ impl Process {
         self.pid
     }
 
+    /// The program it runs, as it was started (for failure messages).
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+
     /// Send a signal to the child (and only to it).
     pub fn signal(&self, signal: Signal) {
         if !self.reaped {
@@ -104,6 +109,20 @@ impl Process {
         let stdin = self.stdin.as_mut().expect("stdin is still open");
         stdin.write_all(bytes).expect("write to the child's stdin");
         stdin.flush().expect("flush the child's stdin");
+    }
+
+    /// Write `bytes` to the child's stdin from a thread of its own, then close it. The
+    /// child reads at its own pace, or not at all: if it exits first, the rest is dropped
+    /// (the write fails with EPIPE, which nobody needs to hear about).
+    pub fn feed_stdin(&mut self, bytes: Vec<u8>) {
+        // Dropping the handle closes the pipe: at once, or once everything is written.
+        if let Some(mut stdin) = self.stdin.take()
+            && !bytes.is_empty()
+        {
+            thread::spawn(move || {
+                let _ = stdin.write_all(&bytes);
+            });
+        }
     }
 
     /// Close the child's stdin: it reads end of file.

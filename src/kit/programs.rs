@@ -2,12 +2,12 @@
 
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::Once;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
 
-use super::{DEADLINE, Server, preempt};
+use super::{DEADLINE, Process, Server, preempt};
 
 /// The server and client under test.
 ///
@@ -139,10 +139,38 @@ impl Programs {
             .assert()
     }
 
-    /// Send `message` to `server`: `client <server-pid> <message>`.
+    /// Send `message` to `server`: `client <server-pid> <message>`, as
+    /// [`Programs::client_to`] runs it.
     pub fn send(&self, server: &Server, message: impl AsRef<OsStr>) -> Assert {
         let pid = server.pid().to_string();
-        self.client([OsStr::new(&pid), message.as_ref()])
+        self.client_to(server, [OsStr::new(&pid), message.as_ref()], Vec::new())
+    }
+
+    /// Run the client with `args`, feeding it `stdin`, to completion, at most [`DEADLINE`],
+    /// while `server` runs. Like [`Programs::client_with_stdin`], but should the server
+    /// exit first, the test fails at once with the server's status and stderr (see
+    /// [`Server::wait_for_sender`]), instead of waiting out the deadline for a client that
+    /// nobody will answer.
+    pub fn client_to<I, S>(&self, server: &Server, args: I, stdin: impl Into<Vec<u8>>) -> Assert
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = self.client_command();
+        command.args(args);
+        let shown = format!("{command:?}");
+        let mut client = Process::spawn(command);
+        client.feed_stdin(stdin.into());
+        let status = server
+            .wait_for_sender(&client, DEADLINE)
+            .unwrap_or_else(|why| panic!("{shown}: {why}"));
+        Output {
+            status,
+            stdout: client.stdout.bytes(),
+            stderr: client.stderr.bytes(),
+        }
+        .assert()
+        .append_context("command", shown)
     }
 
     /// Start the client in the background (for a test that stops or kills it mid-way).

@@ -1,5 +1,6 @@
 //! A server under test: started, its PID read from its first line, its messages awaited.
 
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -9,6 +10,11 @@ use super::diff::describe_mismatch;
 use super::process::Process;
 use super::procfs;
 use super::{DEADLINE, Programs, STARTUP};
+
+/// How often [`Server::wait_for_sender`] looks whether the server has exited. The wait
+/// itself ends the moment the sender exits; this only bounds how late a dead server is
+/// noticed.
+const SERVER_CHECK: Duration = Duration::from_millis(20);
 
 /// A running server. Dropping it kills and reaps it.
 pub struct Server {
@@ -135,6 +141,57 @@ impl Server {
         bytes[self.cursor.min(bytes.len())..].to_vec()
     }
 
+    /// Wait until `sender` (a client, or any process that talks to the server) exits, at
+    /// most `timeout`, and return its exit status, with its output collected.
+    ///
+    /// A sender that waits for the server's answers can never finish once the server has
+    /// exited. Then this does not wait out the deadline: it returns at once, and the error
+    /// gives the server's exit status and its last words on stderr (often the reason, a
+    /// panic message for one). The error also says when neither exited in time.
+    pub fn wait_for_sender(
+        &self,
+        sender: &Process,
+        timeout: Duration,
+    ) -> Result<ExitStatus, String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Some(status) = sender.wait_timeout(left.min(SERVER_CHECK)) {
+                sender.drain();
+                return Ok(status);
+            }
+            let server_exited = self.process.try_status();
+            if let Some(status) = server_exited.and_then(|_| sender.try_status()) {
+                // Both are gone: the sender's status tells the test what it needs.
+                sender.drain();
+                return Ok(status);
+            }
+            let why = match server_exited {
+                Some(status) => {
+                    self.process.drain();
+                    format!(
+                        "the server exited ({status}) while {} (PID {}) was still running: \
+                         nobody will answer it now",
+                        sender.program(),
+                        sender.pid()
+                    )
+                }
+                None if left.is_zero() => format!(
+                    "{} (PID {}) did not exit within {timeout:?}, and the server is still running",
+                    sender.program(),
+                    sender.pid()
+                ),
+                None => continue,
+            };
+            return Err(format!(
+                "{why}\nserver stderr: {:?}\nsender stdout so far: {:?}\nsender stderr so far: {:?}",
+                self.process.stderr.text(),
+                sender.stdout.text(),
+                sender.stderr.text()
+            ));
+        }
+    }
+
     /// Wait until the server's stderr contains `needle`.
     pub fn expect_stderr(&self, needle: &str) -> String {
         self.process
@@ -217,6 +274,32 @@ impl Server {
     pub fn wait_for_pending(&self, timeout: Duration) -> procfs::SignalMask {
         procfs::poll(timeout, "a signal pending for the server", || {
             Some(self.pending_signals()).filter(|pending| !pending.is_empty())
+        })
+    }
+
+    /// [`Server::wait_for_pending`] for a signal that `sender` sends to a stopped server:
+    /// fails at once if the sender exits with nothing pending (it will send nothing more),
+    /// rather than at the deadline, and shows what the sender said.
+    pub fn wait_for_pending_from(&self, sender: &Process, timeout: Duration) -> procfs::SignalMask {
+        procfs::poll(timeout, "a signal pending for the server", || {
+            // The sender first: if it had exited by then, what it sent is pending by now.
+            let exited = sender.try_status();
+            let pending = self.pending_signals();
+            if !pending.is_empty() {
+                return Some(pending);
+            }
+            if let Some(status) = exited {
+                sender.drain();
+                panic!(
+                    "{} (PID {}) exited ({status}) before any signal of it was pending for the \
+                     server\nits stdout: {:?}\nits stderr: {:?}",
+                    sender.program(),
+                    sender.pid(),
+                    sender.stdout.text(),
+                    sender.stderr.text()
+                );
+            }
+            None
         })
     }
 
