@@ -20,7 +20,7 @@ fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
 
     server.stop();
     let doomed = programs.spawn_client([pid.as_str(), "this message is never finished"]);
-    let pending = server.wait_for_pending(DEADLINE);
+    let pending = server.wait_for_pending_from(&doomed, DEADLINE);
     assert_eq!(pending.len(), 1, "{pending:?}");
     // Killed, but not reaped: a zombie keeps its PID, so the server's answer to the dead
     // client's bit goes to that zombie (and does nothing), never to a freed PID that

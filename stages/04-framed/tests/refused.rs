@@ -25,7 +25,9 @@ fn an_absurd_length_is_refused_without_allocating_and_the_server_goes_on() {
     let mut forge = Command::new(env!("CARGO_BIN_EXE_stage04-forge"));
     forge.args([&server.pid().to_string(), "4294967295"]);
     let forge = Process::spawn(forge);
-    let status = forge.wait_with_output(DEADLINE);
+    let status = server
+        .wait_for_sender(&forge, DEADLINE)
+        .unwrap_or_else(|why| panic!("the forged header got no answer: {why}"));
     assert_eq!(status.code(), Some(7), "{:?}", forge.stderr.text());
     assert!(
         forge.stdout.text().contains("refused after 32 bits"),
@@ -55,7 +57,7 @@ fn the_client_reports_a_refusal_with_exit_code_7() {
     let too_long = vec![b'x'; 16 * 1024 * 1024 + 1];
     let pid = server.pid().to_string();
     programs
-        .client_with_stdin([pid.as_str(), "-"], too_long)
+        .client_to(&server, [pid.as_str(), "-"], too_long)
         .code(7)
         .stderr(predicates::str::contains(
             "refused the message after 32 bits",
