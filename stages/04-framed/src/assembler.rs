@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::{HEADER_BITS, MAX_LEN};
 
+// EXERCISE: assembler
 // ANCHOR: assembler
 /// A frame being received from one sender.
 enum Partial {
@@ -95,6 +96,7 @@ impl Assembler {
     }
 }
 // ANCHOR_END: assembler
+// END EXERCISE
 
 #[cfg(test)]
 mod tests {

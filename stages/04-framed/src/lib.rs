@@ -31,14 +31,24 @@ pub const HEADER_BITS: usize = 32;
 /// before anything is allocated for it.
 pub const MAX_LEN: u32 = 16 * 1024 * 1024;
 
-/// Every bit of the frame for `message`: the length, then the bytes, each most
+/// Every bit of the frame for `message`: the header, then the bytes, each most
 /// significant bit first. `None` if the length does not fit in the header.
 pub fn frame(message: &[u8]) -> Option<impl Iterator<Item = bool> + '_> {
     let len = u32::try_from(message.len()).ok()?;
-    let header = (0..HEADER_BITS).rev().map(move |i| (len >> i) & 1 == 1);
-    Some(header.chain(message.iter().flat_map(|&byte| bits(byte))))
+    let bytes = message.iter().flat_map(|&byte| bits(byte));
+    Some(header(len).into_iter().chain(bytes))
 }
 // ANCHOR_END: frame
+
+// EXERCISE: header
+// ANCHOR: header
+/// The header that announces `len` bytes: the 32 bits of `len`, most significant first
+/// (big-endian, as network protocols write numbers).
+pub fn header(len: u32) -> [bool; HEADER_BITS] {
+    std::array::from_fn(|i| (len >> (HEADER_BITS - 1 - i)) & 1 == 1)
+}
+// ANCHOR_END: header
+// END EXERCISE
 
 /// The eight bits of `byte`, most significant first.
 pub fn bits(byte: u8) -> impl Iterator<Item = bool> {
@@ -64,6 +74,16 @@ mod tests {
         // 'A' = 0x41 = 0100_0001
         let a: Vec<bool> = [0, 1, 0, 0, 0, 0, 0, 1].iter().map(|&b| b == 1).collect();
         assert_eq!(&bits[32..], &a[..]);
+    }
+
+    #[test]
+    fn the_header_holds_the_bytes_of_the_length_most_significant_first() {
+        let expected: Vec<bool> = [0x01, 0x02, 0x03, 0x04]
+            .into_iter()
+            .flat_map(bits)
+            .collect();
+        assert_eq!(header(0x0102_0304).to_vec(), expected);
+        assert_eq!(header(u32::MAX), [true; HEADER_BITS]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn main() {
         .parse()
         .unwrap_or_else(|_| fail(ExitCode::Usage, "the announced length must fit in 32 bits"));
 
-    let header = (0..HEADER_BITS).rev().map(|i| (announced >> i) & 1 == 1);
+    let header = stage_04::header(announced).into_iter();
     let body = payload.bytes().flat_map(bits);
     let sent = HEADER_BITS + 8 * payload.len();
     // Where the server should say DONE if it believes the header: a DONE before it is a
