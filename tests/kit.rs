@@ -169,7 +169,6 @@ fn a_client_whose_server_dies_fails_at_once_with_the_servers_last_words() {
         r#"kill -USR1 "$1"; echo 'client: waiting' >&2; exec sleep 1000"#,
     );
     let programs = Programs::own("unused", &client);
-    let started = Instant::now();
     let message = panic_message(|| {
         let server = Server::start_command(fake_server(
             "trap 'echo \"server: not yet implemented\" >&2; exit 101' USR1; \
@@ -177,29 +176,20 @@ fn a_client_whose_server_dies_fails_at_once_with_the_servers_last_words() {
         ));
         programs.send(&server, "hello").success();
     });
+    // Only the early way out says this; the deadline's message would say "did not exit".
     assert!(message.contains("the server exited"), "{message}");
     assert!(message.contains("server: not yet implemented"), "{message}");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "a dead server is noticed at once, not at the deadline: {:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
 fn waiting_for_a_pending_signal_ends_when_its_sender_exits_without_one() {
-    let started = Instant::now();
     let message = panic_message(|| {
         let server = Server::start_command(fake_server("echo $$; exec sleep 1000"));
         server.stop();
         let sender = Process::spawn(fake_server("echo 'sender: gave up' >&2; exit 4"));
         server.wait_for_pending_from(&sender, Duration::from_secs(30));
     });
+    // Only the early way out says this; the deadline's message would say "in vain".
     assert!(message.contains("exited"), "{message}");
     assert!(message.contains("sender: gave up"), "{message}");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
 }
