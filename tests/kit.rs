@@ -123,10 +123,10 @@ fn a_pid_the_test_did_not_start_is_never_trusted() {
     }
 }
 
-/// A stand-in client: an executable `sh` script, written by a `sh` of its own so that no
+/// A stand-in program: an executable `sh` script, written by a `sh` of its own so that no
 /// process this test forks meanwhile can inherit the file open for writing (an executable
 /// open for writing cannot be run: ETXTBSY).
-fn fake_client(name: &str, script: &str) -> String {
+fn executable_script(name: &str, script: &str) -> String {
     let path = format!("{}/{name}", env!("CARGO_TARGET_TMPDIR"));
     let status = Command::new("sh")
         .args([
@@ -144,7 +144,7 @@ fn fake_client(name: &str, script: &str) -> String {
 
 #[test]
 fn send_runs_the_client_with_the_servers_pid_and_keeps_what_it_said() {
-    let client = fake_client(
+    let client = executable_script(
         "kit-client-echo",
         r#"printf 'to %s: %s, stdin: ' "$1" "$2"; cat"#,
     );
@@ -164,7 +164,7 @@ fn send_runs_the_client_with_the_servers_pid_and_keeps_what_it_said() {
 fn a_client_whose_server_dies_fails_at_once_with_the_servers_last_words() {
     // The client sends one signal and waits for an answer that never comes: the server
     // dies of that signal, as a server with an unwritten part would.
-    let client = fake_client(
+    let client = executable_script(
         "kit-client-waits",
         r#"kill -USR1 "$1"; echo 'client: waiting' >&2; exec sleep 1000"#,
     );
@@ -192,4 +192,23 @@ fn waiting_for_a_pending_signal_ends_when_its_sender_exits_without_one() {
     // Only the early way out says this; the deadline's message would say "in vain".
     assert!(message.contains("exited"), "{message}");
     assert!(message.contains("sender: gave up"), "{message}");
+}
+
+#[test]
+fn a_real_time_server_that_never_sleeps_is_stopped_at_once() {
+    if !workbook::kit::preempt::realtime_permitted() {
+        eprintln!("SKIPPED: this user may not use SCHED_FIFO, which this test is about");
+        return;
+    }
+    // A server that spins instead of waiting in `pause`: at real-time priority it would
+    // keep its CPU to itself. The kit's RLIMIT_RTTIME makes the kernel end it instead.
+    let server = executable_script("kit-server-spins", "echo \"PID: $$\"; while :; do :; done");
+    let programs = Programs::own(&server, "unused").with_server_preempting_client();
+    let mut server = Server::start(&programs);
+    let status = server.process().wait(Duration::from_secs(30));
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(nix::libc::SIGXCPU),
+        "{status}"
+    );
 }

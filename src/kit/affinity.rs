@@ -8,6 +8,9 @@
 //! the test takes. (Small C programs passing a signal back and forth on an idle 2-core
 //! virtual machine: 75 000 to 87 000 round trips a second across CPUs, 230 000 to 310 000
 //! on one.)
+//!
+//! One CPU for both is also half of what [`super::preempt`] needs to make a sleep-paced
+//! server run between two signals; there, it does change what arrives.
 
 use std::os::unix::process::CommandExt;
 use std::process::Command;

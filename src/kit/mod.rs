@@ -6,7 +6,7 @@
 //! let programs = workbook::programs!("stage01");
 //! let mut server = Server::start(&programs);
 //! programs.send(&server, "hello").success();
-//! server.expect_message("hello");
+//! server.expect_message("hello\n");
 //! ```
 //!
 //! Every wait has a deadline; every process the kit starts is killed and reaped when its

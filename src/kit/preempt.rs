@@ -12,12 +12,25 @@
 //! So when the client's `kill` makes the server runnable, the client is preempted on its
 //! way back from the system call; the server runs its handler, goes back to sleep in
 //! `pause` or `sigsuspend`, and only then does the client get the CPU back. However
-//! loaded the machine, however long the client's pause, no two signals can meet.
+//! loaded the machine, however short the client's pause, no two signals meet, as long as
+//! three things hold:
+//!
+//! - the test may use `SCHED_FIFO` (otherwise the kit says so, and pins nothing);
+//! - the server does not block while it handles a bit (a handler that calls `usleep`, or
+//!   a `write` to a full pipe, hands the CPU back to the client early);
+//! - the CPU has real-time time left: the kernel keeps 5% of each second for ordinary
+//!   processes (`/proc/sys/kernel/sched_rt_runtime_us`), which only a server that never
+//!   sleeps comes near.
+//!
+//! A server that never sleeps (a busy loop instead of `pause`) would hog that CPU at
+//! real-time priority. `RLIMIT_RTTIME` stops it: the kernel sends `SIGXCPU` to a
+//! real-time process that runs longer than the limit without blocking, so such a server
+//! dies at once, and the test says the server exited, instead of crawling to a deadline.
 
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
-use std::sync::{Once, OnceLock};
+use std::sync::OnceLock;
 
 use nix::libc;
 
@@ -41,43 +54,62 @@ pub fn realtime_permitted() -> bool {
     })
 }
 
-/// Say once per test binary, on the test's stderr, that the guarantee is missing.
-fn warn_once_if_not_permitted() -> bool {
-    static WARNING: Once = Once::new();
+/// How long the server may run without blocking, in microseconds: `RLIMIT_RTTIME`'s soft
+/// limit (then `SIGXCPU`, which kills) and hard limit (then `SIGKILL`). A server that
+/// handles a bit and sleeps again uses a few microseconds of it each time; the count
+/// starts again whenever it blocks.
+const RUN_WITHOUT_BLOCKING_US: (u64, u64) = (200_000, 1_000_000);
+
+/// Say, on the test's stderr, that the guarantee is missing. Every time: libtest shows a
+/// test's output only when that test fails, and each test captures its own.
+fn warn_if_not_permitted() -> bool {
     let permitted = realtime_permitted();
     if !permitted {
-        WARNING.call_once(|| {
-            eprintln!(
-                "NOTE: this user may not use SCHED_FIFO (needs root, CAP_SYS_NICE or `ulimit -r`). \
-                 The sleep-paced tests now rely on the client's pause alone, and may lose \
-                 signals on a busy machine."
-            );
-        });
+        eprintln!(
+            "NOTE: this user may not use SCHED_FIFO (needs root, CAP_SYS_NICE or `ulimit -r`). \
+             The sleep-paced tests now rely on the client's pause alone, and may lose \
+             signals on a busy machine."
+        );
     }
     permitted
 }
 
-/// Prepare `command` to start the server: pinned to the shared CPU, and real-time when
-/// permitted.
+/// Prepare `command` to start the server: pinned to the shared CPU and real-time, with a
+/// limit on running without blocking. Where real-time is not permitted, nothing is
+/// changed: pinning alone would only take a CPU away from the server.
 pub fn as_preempting_server(command: &mut Command) -> &mut Command {
+    if !warn_if_not_permitted() {
+        return command;
+    }
     pin_to_shared_cpu(command);
-    if warn_once_if_not_permitted() {
-        // SAFETY: between fork and exec only `sched_setscheduler` runs: a plain system
-        // call, async-signal-safe, touching nothing the parent shares with the child.
-        unsafe {
-            command.pre_exec(|| {
-                let param = libc::sched_param { sched_priority: 1 };
-                if libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+    // SAFETY: between fork and exec only plain system calls run (`setrlimit`,
+    // `sched_setscheduler`, and `sched_setaffinity` from the pinning): no allocation, no
+    // locks, nothing the parent shares with the child.
+    unsafe {
+        command.pre_exec(|| {
+            let (soft, hard) = RUN_WITHOUT_BLOCKING_US;
+            let limit = libc::rlimit {
+                rlim_cur: soft,
+                rlim_max: hard,
+            };
+            if libc::setrlimit(libc::RLIMIT_RTTIME, &limit) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let param = libc::sched_param { sched_priority: 1 };
+            if libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
     }
     command
 }
 
-/// Prepare `command` to start a client: pinned to the same CPU, with the ordinary policy.
+/// Prepare `command` to start a client: pinned to the server's CPU, with the ordinary
+/// policy (nothing changes where real-time is not permitted, as for the server).
 pub fn as_preempted_client(command: &mut Command) -> &mut Command {
+    if !realtime_permitted() {
+        return command;
+    }
     pin_to_shared_cpu(command)
 }

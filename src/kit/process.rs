@@ -181,9 +181,16 @@ impl Process {
         status
     }
 
-    /// Give the reader threads a moment to collect what an exited child wrote last.
+    /// Once the child has exited, wait for the reader threads to collect what it wrote
+    /// last: its pipes close at its exit, and the threads see that as soon as they run,
+    /// which on a loaded machine may take a while. The bound is for a child that left
+    /// something it forked holding the pipes open. A child still running has nothing
+    /// last to collect: this returns at once.
     pub fn drain(&self) {
-        let drained = Instant::now() + Duration::from_secs(1);
+        if self.try_status().is_none() {
+            return;
+        }
+        let drained = Instant::now() + STARTUP;
         let _ = self
             .stdout
             .wait_until(drained, |_, closed| closed.then_some(()));

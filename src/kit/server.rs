@@ -16,6 +16,11 @@ use super::{DEADLINE, Programs, STARTUP};
 /// noticed.
 const SERVER_CHECK: Duration = Duration::from_millis(20);
 
+/// How long [`Server::wait_for_sender`] still waits for the sender once the server has
+/// exited: long enough for a sender that had its last answer to run and exit on a loaded
+/// machine, short enough that a sender nobody will answer fails the test at once.
+const SENDER_GRACE: Duration = Duration::from_secs(5);
+
 /// A running server. Dropping it kills and reaps it.
 pub struct Server {
     process: Process,
@@ -145,8 +150,11 @@ impl Server {
     /// most `timeout`, and return its exit status, with its output collected.
     ///
     /// A sender that waits for the server's answers can never finish once the server has
-    /// exited. Then this does not wait out the deadline: it returns at once, and the error
-    /// gives the server's exit status and its last words on stderr (often the reason, a
+    /// exited. Then this does not wait out the deadline: it gives the sender
+    /// [`SENDER_GRACE`] to finish (the server may have answered, then exited, and the
+    /// sender not yet run: which of two processes the kit sees exit first says nothing
+    /// about the order they exited in), and if it is still running after that, fails
+    /// with the server's exit status and its last words on stderr (often the reason, a
     /// panic message for one). The error also says when neither exited in time.
     pub fn wait_for_sender(
         &self,
@@ -154,42 +162,39 @@ impl Server {
         timeout: Duration,
     ) -> Result<ExitStatus, String> {
         let deadline = Instant::now() + timeout;
-        loop {
+        let why = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if let Some(status) = sender.wait_timeout(left.min(SERVER_CHECK)) {
                 sender.drain();
                 return Ok(status);
             }
-            let server_exited = self.process.try_status();
-            if let Some(status) = server_exited.and_then(|_| sender.try_status()) {
-                // Both are gone: the sender's status tells the test what it needs.
-                sender.drain();
-                return Ok(status);
-            }
-            let why = match server_exited {
-                Some(status) => {
-                    self.process.drain();
-                    format!(
-                        "the server exited ({status}) while {} (PID {}) was still running: \
-                         nobody will answer it now",
-                        sender.program(),
-                        sender.pid()
-                    )
+            if let Some(status) = self.process.try_status() {
+                if let Some(status) = sender.wait_timeout(SENDER_GRACE) {
+                    // Both are gone: the sender's status tells the test what it needs.
+                    sender.drain();
+                    return Ok(status);
                 }
-                None if left.is_zero() => format!(
+                self.process.drain();
+                break format!(
+                    "the server exited ({status}) while {} (PID {}) was still running,                      {SENDER_GRACE:?} later",
+                    sender.program(),
+                    sender.pid()
+                );
+            }
+            if left.is_zero() {
+                break format!(
                     "{} (PID {}) did not exit within {timeout:?}, and the server is still running",
                     sender.program(),
                     sender.pid()
-                ),
-                None => continue,
-            };
-            return Err(format!(
-                "{why}\nserver stderr: {:?}\nsender stdout so far: {:?}\nsender stderr so far: {:?}",
-                self.process.stderr.text(),
-                sender.stdout.text(),
-                sender.stderr.text()
-            ));
-        }
+                );
+            }
+        };
+        Err(format!(
+            "{why}\nserver stderr: {:?}\nsender stdout so far: {:?}\nsender stderr so far: {:?}",
+            self.process.stderr.text(),
+            sender.stdout.text(),
+            sender.stderr.text()
+        ))
     }
 
     /// Wait until the server's stderr contains `needle`.
