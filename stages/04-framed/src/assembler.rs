@@ -136,6 +136,11 @@ mod tests {
             feed(&mut assembler, 10, frame(b"").unwrap()),
             Progress::Done(Vec::new())
         );
+        // The sender is forgotten: its next bits start a new frame.
+        assert_eq!(
+            feed(&mut assembler, 10, frame(b"ok").unwrap()),
+            Progress::Done(b"ok".to_vec())
+        );
     }
 
     #[test]
