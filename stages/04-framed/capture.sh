@@ -9,15 +9,8 @@ cargo build -q -p stage-04 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-# End the jobs still running, and only those: a finished job's PID may be reused.
-cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
+source book/capture-lib.sh
 trap cleanup EXIT
-
-# wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
-wait_for() {
-  for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-  echo "capture: timed out waiting for '$2' in $1" >&2; return 1
-}
 
 log=$(mktemp)
 "$bin/stage04-server" >"$log" 2>"$log.err" & server=$!

@@ -10,32 +10,8 @@ cargo build -q -p stage-05 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-# End the jobs still running, and only those: a finished job's PID may be reused.
-# A job we stopped counts as running here: it gets SIGCONT first, or SIGTERM waits.
-cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill -CONT $live 2>/dev/null; kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
+source book/capture-lib.sh
 trap cleanup EXIT
-
-# wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
-wait_for() {
-  for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-  echo "capture: timed out waiting for '$2' in $1" >&2; return 1
-}
-# wait_until WHAT COMMAND...: re-run COMMAND until it succeeds, at most 10 s; on timeout,
-# say what was awaited and fail (with set -e, the script stops: no output is captured
-# from a state that was never reached).
-wait_until() {
-  local what=$1; shift
-  for _ in $(seq 1000); do "$@" && return 0; sleep 0.01; done
-  echo "capture: timed out waiting for $what" >&2; return 1
-}
-stopped() { grep -Eq '^State:[[:space:]]*T' "/proc/$1/status"; }
-pending() { grep -Eq '^ShdPnd:[[:space:]]*0*[1-9a-f]' "/proc/$1/status"; }
-# try LABEL ARGS...: show the command as typed (LABEL), run it, show its exit code.
-try() {
-  local label=$1; shift
-  echo "\$ $label"
-  "$@" 2>&1 && echo "(exit code 0)" || echo "(exit code $?)"
-}
 
 # --- usage ---------------------------------------------------------------------------
 { echo '$ target/debug/stage05-client --help'; "$bin/stage05-client" --help; } > "$out/05-help.txt"

@@ -10,17 +10,8 @@ cargo build -q -p stage-05 -p stage-06 --bins
 out=book/src/output
 bin=target/debug
 mkdir -p "$out"
-# On exit, end the background jobs that are still running: `jobs -rp` lists only running
-# children of this shell, so a PID that was already reaped (and may have been reused by
-# someone else's process) is never signalled.
-cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
+source book/capture-lib.sh
 trap cleanup EXIT
-
-# wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
-wait_for() {
-  for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-  echo "capture: timed out waiting for '$2' in $1" >&2; return 1
-}
 # start_server PROGRAM LOG: start a server in the background; sets $server and $pid.
 start_server() {
   "$bin/$1" >"$2" 2>"$2.err" & server=$!

@@ -12,29 +12,14 @@ cargo build -q -p stage-06 --bins
 out=book/src/output
 bin=target/release
 mkdir -p "$out"
-# On exit, end the background jobs that are still running: `jobs -rp` lists only running
-# children of this shell, so a PID that was already reaped (and may have been reused by
-# someone else's process) is never signalled.
-cleanup() { local live; live=$(jobs -rp); [ -z "$live" ] || { kill $live 2>/dev/null; wait $live 2>/dev/null; }; true; }
+source book/capture-lib.sh
 trap cleanup EXIT
-
-# wait_for FILE TEXT: wait (at most 10 s) until FILE contains TEXT.
-wait_for() {
-  for _ in $(seq 1000); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.01; done
-  echo "capture: timed out waiting for '$2' in $1" >&2; return 1
-}
 # start_server PROGRAM LOG [ARGS...]: start a server in the background; sets $server, $pid.
 start_server() {
   local program=$1 file=$2; shift 2
   "$program" "$@" >"$file" 2>"$file.err" & server=$!
   wait_for "$file" "PID"
   pid=$(head -1 "$file" | tr -dc 0-9)
-}
-# try LABEL ARGS...: show the command as typed (LABEL), run it, show its exit code.
-try() {
-  local label=$1; shift
-  echo "\$ $label"
-  "$@" 2>&1 && echo "(exit code 0)" || echo "(exit code $?)"
 }
 log=$(mktemp)
 work=$(mktemp -d)
