@@ -1,47 +1,11 @@
-//! The server answers every bit with a signal, and SIGUSR1's default action is to
-//! terminate. So a process that signals the server without a handler of its own (a
-//! shell's `kill -USR1 $SERVER`, a typo) must not get an answer: it would die of it. The
-//! server checks a sender on its first bit, as the client checks the server, says on
-//! stderr that it will not answer, and drops the bit. The next client is not disturbed.
-
-use std::process::Command;
-
-use workbook::kit::{DEADLINE, Process, STARTUP, Server, procfs};
+//! A process that signals the server once without being a client (a shell's
+//! `kill -USR1 $SERVER`) gets no answer, which would kill it, and the next client is
+//! served. Stages 03 and 05 share this specification; it lives in the kit
+//! (`src/kit/stray.rs`), which explains each step.
 
 #[test]
 fn a_sender_without_a_handler_gets_no_answer_and_survives() {
-    let programs = workbook::programs!("stage05");
-    let mut server = Server::start(&programs);
-
-    // A shell that signals the server once, then becomes `sleep`: neither catches nor
-    // blocks SIGUSR1 or SIGUSR2. A process this test created, so safe to inspect.
-    let mut command = Command::new("sh");
-    command
-        .args(["-c", "kill -USR1 \"$SERVER_PID\"; exec sleep 1000"])
-        .env("SERVER_PID", server.pid().to_string());
-    let stray = Process::spawn(command);
-    // `kill` is done once the shell has become `sleep`: the signal is then pending at
-    // the server, or already taken.
-    procfs::poll(STARTUP, "the stray sender to have signalled", || {
-        (procfs::status_field(stray.pid(), "Name")? == "sleep").then_some(())
-    });
-    procfs::poll(DEADLINE, "the server to take the stray signal", || {
-        server.pending_signals().is_empty().then_some(())
-    });
-    if !programs.is_external() {
-        // Said after the check, instead of answering: from here on, no answer can come.
-        server.expect_stderr(&format!("not answering PID {}", stray.pid()));
-    }
-
-    let state = procfs::state(stray.pid());
-    assert!(
-        matches!(state, Some(s) if s != 'Z'),
-        "the stray sender died of an answer: state {state:?}, {:?}",
-        stray.try_status()
+    workbook::kit::stray::a_sender_without_a_handler_gets_no_answer_and_survives(
+        &workbook::programs!("stage05"),
     );
-    let pending = procfs::pending(stray.pid()).expect("the stray sender is alive");
-    assert!(pending.is_empty(), "signals pending for it: {pending:?}");
-
-    programs.send(&server, "the next client").success();
-    server.expect_message("the next client\n");
 }
