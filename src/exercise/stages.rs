@@ -5,11 +5,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::hints::{self, ExerciseHints, StageHints};
+use super::hints::{ExerciseHints, StageHints};
 use super::markers::{self, Region};
 
 /// The name of a stage's hints file, beside its `Cargo.toml`.
-pub const HINTS_FILE: &str = "exercise.toml";
+pub const HINTS_FILE: &str = minitalk_manifest::FILE;
 
 /// The workbook's workspace: the directory with the workspace `Cargo.toml` and `stages/`.
 #[derive(Clone, Debug)]
@@ -141,16 +141,13 @@ impl Stage {
         read_tree(&self.dir)
     }
 
-    /// The stage's `exercise.toml`, if it has one.
+    /// What the stage's `stage.toml` says of its exercise, if it has one.
     pub fn hints(&self) -> Result<Option<StageHints>, String> {
         let path = self.dir.join(HINTS_FILE);
-        match fs::read_to_string(&path) {
-            Ok(text) => hints::parse(&text)
-                .map(Some)
-                .map_err(|e| format!("{}/{HINTS_FILE}: {e}", self.rel_dir())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}/{HINTS_FILE}: {e}", self.rel_dir())),
+        if !path.exists() {
+            return Ok(None);
         }
+        minitalk_manifest::Manifest::read(&self.dir).map(|manifest| Some(StageHints::of(&manifest)))
     }
 }
 

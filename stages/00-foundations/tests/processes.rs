@@ -3,9 +3,9 @@
 use std::process::Command;
 use std::time::Instant;
 
+use minitalk_kit::{DEADLINE, Process, procfs};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use workbook::kit::{DEADLINE, Process, procfs};
 
 const PROCESS: &str = env!("CARGO_BIN_EXE_stage00-process");
 

@@ -4,9 +4,9 @@
 use std::process::Command;
 use std::time::Instant;
 
+use minitalk_kit::sandbox::{CANARY, expect_usage_error};
+use minitalk_kit::{DEADLINE, Process, Programs, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::sandbox::{CANARY, expect_usage_error};
-use workbook::kit::{DEADLINE, Process, Programs, procfs};
 
 const RECEIVER: &str = env!("CARGO_BIN_EXE_stage00-receiver");
 const SENDER: &str = env!("CARGO_BIN_EXE_stage00-sender");

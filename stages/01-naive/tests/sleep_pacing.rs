@@ -10,18 +10,18 @@
 //! The second test is the other side of the same coin: when the scheduler *guarantees*
 //! that the server runs between two signals, the pause is not needed at all.
 
+use minitalk_kit::preempt;
 use nix::sys::signal::Signal;
-use workbook::kit::{Server, preempt};
 
 // ANCHOR: test
 #[test]
 fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
-    let programs = workbook::programs!("stage01");
+    let programs = minitalk_kit::programs!();
     if programs.external_client() {
         eprintln!("SKIPPED: this test is about the workbook's sleep-paced client");
         return;
     }
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     server.stop();
 
     // "hi" and its terminator are 24 signals, both kinds among them.
@@ -48,10 +48,10 @@ fn a_server_that_always_runs_first_needs_no_pause() {
     }
     // One CPU for both, the server real-time: each `kill` hands the CPU to the server,
     // which handles the bit before the client can send the next one.
-    let programs = workbook::programs!("stage01")
+    let programs = minitalk_kit::programs!()
         .with_client_env("MINITALK_DELAY_US", "0")
         .with_server_preempting_client();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let message = "no pause between these signals. ".repeat(50);
     programs.send(&server, &message).success();
     server.expect_message(format!("{message}\n"));

@@ -7,14 +7,14 @@
 //! stopped, at most one SIGUSR1 and one SIGUSR2 can be pending, so however far the client
 //! got, the server will see at most two of its bits: never a whole byte.
 
-use workbook::kit::{DEADLINE, SLEEP_PACED_DELAY_US, Server};
+use minitalk_kit::{DEADLINE, SLEEP_PACED_DELAY_US};
 
 #[test]
 fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
-    let programs = workbook::programs!("stage02")
+    let programs = minitalk_kit::programs!()
         .with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
         .with_server_preempting_client();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
 
     server.stop();

@@ -3,23 +3,23 @@
 
 use std::time::Instant;
 
-use workbook::kit::content::ascii_text;
-use workbook::kit::{DEADLINE, Programs, Server};
+use minitalk_kit::content::ascii_text;
+use minitalk_kit::{DEADLINE, Programs};
 
 fn programs() -> Programs {
-    workbook::programs!("stage03")
+    minitalk_kit::programs!()
 }
 
 #[test]
 fn server_prints_its_pid_on_its_first_line() {
-    let server = Server::start(&programs());
+    let server = programs().start_server();
     assert!(server.pid().as_raw() > 1);
 }
 
 #[test]
 fn a_short_message_is_printed_exactly() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     programs.send(&server, "Hello, acknowledged!").success();
     server.expect_message("Hello, acknowledged!\n");
 }
@@ -29,7 +29,7 @@ fn a_10_kb_message_is_printed_exactly() {
     // 10 240 bytes and a terminator: 81 928 signals, each answered. A sleep-paced client
     // loses some of them on a busy machine; this one cannot.
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let message = ascii_text(10 * 1024, 0);
     programs.send(&server, &message).success();
     server.expect_message(format!("{message}\n"));
@@ -38,7 +38,7 @@ fn a_10_kb_message_is_printed_exactly() {
 #[test]
 fn messages_from_several_clients_in_a_row_are_printed_exactly() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     for message in [
         "first client",
         "second, with digits 0123456789",
@@ -53,7 +53,7 @@ fn messages_from_several_clients_in_a_row_are_printed_exactly() {
 #[test]
 fn the_client_confirms_and_exits_0_once_the_message_is_printed() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let assert = programs.send(&server, "confirm this").success();
     // The server wrote the message before it sent the final answer, so it is there by
     // the time the client has exited.
@@ -78,7 +78,7 @@ fn the_client_waits_for_an_answer_instead_of_sleeping() {
     // A stopped server answers nothing. However long it stays stopped, the client must
     // neither finish nor go on sending: one signal of it is pending, no more.
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     server.stop();
     let client = programs.spawn_client([pid.as_str(), "patience"]);

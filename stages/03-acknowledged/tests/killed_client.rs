@@ -10,13 +10,13 @@
 //! To kill the client mid-byte for certain, the test stops the server first. The client
 //! sends one bit and waits for its answer, which a stopped server cannot give.
 
+use minitalk_kit::{DEADLINE, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::{DEADLINE, Server, procfs};
 
 #[test]
 fn the_next_message_is_intact_after_a_client_dies_mid_byte() {
-    let programs = workbook::programs!("stage03");
-    let mut server = Server::start(&programs);
+    let programs = minitalk_kit::programs!();
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
 
     server.stop();

@@ -15,8 +15,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use minitalk_kit::{DEADLINE, Process};
 use nix::sys::signal::Signal;
-use workbook::kit::{DEADLINE, Process};
 
 fn demo(mode: &str) -> Process {
     let mut command = Command::new(env!("CARGO_BIN_EXE_stage03-lost-wakeup"));

@@ -3,11 +3,11 @@
 //! The line below writes the tests, in a module `usage_errors`: no arguments, only a PID,
 //! too many arguments, a PID that is not a number (`abc`, `12abc`, the empty string),
 //! PID 0, PID -1 and other negative PIDs. The stages share these cases, so they live in
-//! one place: the kit's `usage` module (`src/kit/usage.rs`), which says why each one
+//! one place: the kit's `usage` module (`crates/kit/src/specs/usage.rs`), which says why each one
 //! matters.
 //!
 //! Every case runs in a fresh PID namespace beside a canary process (see the kit's
 //! `sandbox`), so a client that wrongly called `kill(0, …)` or `kill(-1, …)` would hit the
 //! canary, not the test runner, and the test would say so.
 
-workbook::client_usage_tests!("stage03");
+minitalk_kit::client_usage_tests!();

@@ -3,16 +3,16 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use workbook::kit::{Programs, Server};
+use minitalk_kit::Programs;
 
 fn programs() -> Programs {
-    workbook::programs!("stage04")
+    minitalk_kit::programs!()
 }
 
 /// Send each message with its own client, in a row, and expect each byte-exact.
 fn round_trip(messages: &[&[u8]]) {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     for &message in messages {
         programs.send(&server, OsStr::from_bytes(message)).success();
         server.expect_message([message, b"\n"].concat());
@@ -21,7 +21,7 @@ fn round_trip(messages: &[&[u8]]) {
 
 #[test]
 fn server_prints_its_pid_on_its_first_line() {
-    let server = Server::start(&programs());
+    let server = programs().start_server();
     assert!(server.pid().as_raw() > 1);
 }
 
@@ -59,7 +59,7 @@ fn bytes_that_are_not_utf8_arrive_exactly() {
 fn an_empty_message_prints_an_empty_line() {
     // Stage 03 could not tell an empty message from its terminator: a frame can.
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     programs.send(&server, "").success();
     server.expect_message("\n");
     programs.send(&server, "after the empty one").success();
@@ -74,7 +74,7 @@ fn messages_from_several_clients_in_a_row_are_printed_exactly() {
 #[test]
 fn the_client_confirms_and_exits_0() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let assert = programs.send(&server, "confirm ✓").success();
     server.expect_message("confirm ✓\n");
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();

@@ -13,9 +13,9 @@
 
 use std::time::Duration;
 
-use workbook::kit::affinity::pin_to_shared_cpu;
-use workbook::kit::content::every_byte;
-use workbook::kit::{DEADLINE, Process, Server};
+use minitalk_kit::affinity::pin_to_shared_cpu;
+use minitalk_kit::content::every_byte;
+use minitalk_kit::{DEADLINE, Process, Server};
 
 const MEGABYTE: usize = 1024 * 1024;
 const MEGABYTE_DEADLINE: Duration = Duration::from_secs(600);
@@ -23,7 +23,7 @@ const WARM_UP: &str = "a short message before the megabyte";
 
 #[test]
 fn a_1_mb_message_arrives_byte_exact() {
-    let programs = workbook::programs!("stage04");
+    let programs = minitalk_kit::programs!();
     if programs.external_client() {
         // One argument holds at most 128 KiB on Linux: a megabyte needs another way in,
         // and ours (`-` for stdin) is this stage's own convention.
@@ -32,7 +32,7 @@ fn a_1_mb_message_arrives_byte_exact() {
     }
     let mut server_command = programs.server_command();
     pin_to_shared_cpu(&mut server_command);
-    let mut server = Server::start_command(server_command);
+    let mut server = Server::start(server_command);
 
     let mut warm_up = programs.client_command();
     warm_up.args([&server.pid().to_string(), WARM_UP]);

@@ -9,13 +9,13 @@
 
 use std::process::{Command, Output};
 
+use minitalk_kit::refusal::expect_refusal;
+use minitalk_kit::sandbox::{self, CANARY};
+use minitalk_kit::{DEADLINE, Programs, canary, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::refusal::expect_refusal;
-use workbook::kit::sandbox::{self, CANARY};
-use workbook::kit::{DEADLINE, Programs, canary, procfs};
 
 fn programs() -> Programs {
-    workbook::programs!("stage05")
+    minitalk_kit::programs!()
 }
 
 fn run(mut command: Command) -> Output {
@@ -115,7 +115,7 @@ fn the_sandbox_canary_is_refused_as_not_a_server() {
 fn a_real_server_is_accepted() {
     // The checks must not refuse what they protect: a server blocks and catches both.
     let programs = programs();
-    let mut server = workbook::kit::Server::start(&programs);
+    let mut server = programs.start_server();
     programs.send(&server, "checked and sent").success();
     server.expect_message("checked and sent\n");
 }

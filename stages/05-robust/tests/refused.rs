@@ -4,10 +4,10 @@
 
 use std::process::Command;
 
-use workbook::kit::{DEADLINE, Process, Programs, Server};
+use minitalk_kit::{DEADLINE, Process, Programs};
 
 fn programs() -> Programs {
-    workbook::programs!("stage05")
+    minitalk_kit::programs!()
 }
 
 #[test]
@@ -17,7 +17,7 @@ fn an_absurd_length_is_refused_without_allocating_and_the_server_goes_on() {
         eprintln!("SKIPPED: the forged header and the stderr wording are this stage's own");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let before = server.peak_virtual_kb();
 
     // A separate process sends the forged header and takes the answers: this test's
@@ -51,7 +51,7 @@ fn the_client_reports_a_refusal_with_exit_code_7() {
         eprintln!("SKIPPED: the limit (16 MiB) and `-` for stdin are this stage's own");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let too_long = vec![b'x'; 16 * 1024 * 1024 + 1];
     let pid = server.pid().to_string();
     programs

@@ -7,20 +7,20 @@
 
 use std::process::Command;
 
-use workbook::kit::{DEADLINE, Process, Programs, Server, procfs};
+use minitalk_kit::{DEADLINE, Process, Programs, Server, procfs};
 
 /// Short timeouts make the tests quick, but only where a timeout is the point: a
 /// transfer that should succeed keeps the default (5 s), so that a loaded machine that
 /// leaves a process unscheduled for a moment cannot fail it.
 fn programs_with_client_timeout(ms: &str) -> Programs {
-    workbook::programs!("stage05").with_client_env("MINITALK_TIMEOUT_MS", ms)
+    minitalk_kit::programs!().with_client_env("MINITALK_TIMEOUT_MS", ms)
 }
 
 /// A server that gives up on a silent sender after `ms` milliseconds.
 fn server_with_timeout(programs: &Programs, ms: &str) -> Server {
     let mut command = programs.server_command();
     command.env("MINITALK_TIMEOUT_MS", ms);
-    Server::start_command(command)
+    Server::start(command)
 }
 
 /// Start a client while the server is stopped, and return once its first bit is
@@ -47,7 +47,7 @@ fn assert_timed_out(programs: &Programs, client: &Process, reason: &str) {
 #[test]
 fn the_client_reports_a_server_killed_mid_transfer() {
     let programs = programs_with_client_timeout("500");
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let client = client_mid_transfer(&programs, &server);
     server.process().kill(); // SIGKILL, and reaped: the PID is gone
     assert_timed_out(&programs, &client, "the server is gone");
@@ -56,7 +56,7 @@ fn the_client_reports_a_server_killed_mid_transfer() {
 #[test]
 fn the_client_reports_a_server_that_stopped_answering() {
     let programs = programs_with_client_timeout("500");
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     let client = client_mid_transfer(&programs, &server);
     // The server stays stopped: alive, but it answers nothing.
     assert_timed_out(&programs, &client, "not answering");
@@ -69,8 +69,8 @@ fn the_server_recovers_from_a_client_killed_mid_transfer() {
     // ESRCH comes only once the dead client has been reaped; a zombie still accepts
     // signals. So `kill()`, which kills *and reaps*, on purpose: the PID is free from here
     // on, and the server never signals it (it checks a sender before answering).
-    let programs = workbook::programs!("stage05");
-    let mut server = Server::start(&programs);
+    let programs = minitalk_kit::programs!();
+    let mut server = programs.start_server();
     let mut client = client_mid_transfer(&programs, &server);
     let dead = client.pid();
     client.kill();
@@ -91,7 +91,7 @@ fn the_server_recovers_from_a_client_killed_mid_transfer() {
 
 #[test]
 fn the_server_drops_the_message_of_a_sender_that_goes_silent() {
-    let programs = workbook::programs!("stage05");
+    let programs = minitalk_kit::programs!();
     if programs.is_external() {
         eprintln!("SKIPPED: the forged frame and the stderr wording are this stage's own");
         return;

@@ -4,11 +4,11 @@
 //! too many arguments, a PID that is not a number (`abc`, `12abc`, the empty string),
 //! PID 0, PID -1 and other negative PIDs; and, new in stage 05, a PID above pid_max and
 //! `--help` documenting every exit code. The stages share these cases, so they live in
-//! one place: the kit's `usage` module (`src/kit/usage.rs`), which says why each one
+//! one place: the kit's `usage` module (`crates/kit/src/specs/usage.rs`), which says why each one
 //! matters.
 //!
 //! Every case runs in a fresh PID namespace beside a canary process (see the kit's
 //! `sandbox`), so a client that wrongly called `kill(0, …)` or `kill(-1, …)` would hit the
 //! canary, not the test runner, and the test would say so.
 
-workbook::client_usage_tests!("stage05", with_pid_max_and_help);
+minitalk_kit::client_usage_tests!(with_pid_max_and_help);

@@ -6,14 +6,15 @@
 //! they arrange it for certain by stopping processes with SIGSTOP (a stopped process
 //! takes no signal out of its pending set) and checking `/proc` before going on.
 
+use minitalk_kit::content::{client_message, text};
+use minitalk_kit::specs::crowd;
+use minitalk_kit::specs::stray::stray_sender;
+use minitalk_kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
+use minitalk_kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::content::{client_message, text};
-use workbook::kit::stray::stray_sender;
-use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
-use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, crowd, procfs};
 
 fn programs() -> Programs {
-    workbook::programs!("stage06")
+    minitalk_kit::programs!()
 }
 
 /// Run 8 clients at once, each sending 3 messages (of up to `longest` characters) one
@@ -31,7 +32,7 @@ fn eight_clients_three_messages_each(
 #[test]
 fn eight_clients_at_once_every_message_printed_once_and_whole() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let sent = eight_clients_three_messages_each(&programs, &server, 900);
     let end = expect_messages_in_any_order(&mut server, &sent);
     expect_nothing_after(&mut server, end);
@@ -40,7 +41,7 @@ fn eight_clients_at_once_every_message_printed_once_and_whole() {
 #[test]
 fn stray_signals_during_transfers_corrupt_nothing_and_are_never_answered() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let stray = stray_sender(server.pid());
     // The noise has started before the first client.
     server.wait_for_pending(DEADLINE);
@@ -62,7 +63,7 @@ fn stray_signals_during_transfers_corrupt_nothing_and_are_never_answered() {
 #[test]
 fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     // Both signals pending from a stranger (this test): while they are, anything a client
     // sends is discarded by the kernel.
     server.stop();
@@ -88,7 +89,7 @@ fn a_done_swallowed_by_a_stray_signal_is_said_again() {
         eprintln!("SKIPPED: the steps below follow this stage's own knock and answers");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     let message = "done, and done again";
     let usr =
@@ -143,7 +144,7 @@ fn a_bit_wiped_out_by_a_stray_signal_is_sent_again() {
         eprintln!("SKIPPED: the steps below follow this stage's own knock and answers");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
 
     // 1. The client knocks while the server is stopped; then the client is stopped too.
@@ -180,7 +181,7 @@ fn an_answer_wiped_out_at_the_client_is_given_again() {
         eprintln!("SKIPPED: the steps below follow this stage's own knock and answers");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     // 1. The client knocks while the server is stopped; then the client is stopped too.
     server.stop();
@@ -209,7 +210,7 @@ fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
         eprintln!("SKIPPED: knowing when the victim is mid-message needs this stage's stderr");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     // Long enough that it cannot finish in the moment between the report and the kill.
     let doomed_message = text(40_000, 7);

@@ -4,16 +4,16 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use workbook::kit::{Programs, Server};
+use minitalk_kit::Programs;
 
 fn programs() -> Programs {
-    workbook::programs!("stage06")
+    minitalk_kit::programs!()
 }
 
 /// Send each message with its own client, in a row, and expect each byte-exact.
 fn round_trip(messages: &[&[u8]]) {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     for &message in messages {
         programs.send(&server, OsStr::from_bytes(message)).success();
         server.expect_message([message, b"\n"].concat());
@@ -22,7 +22,7 @@ fn round_trip(messages: &[&[u8]]) {
 
 #[test]
 fn server_prints_its_pid_on_its_first_line() {
-    let server = Server::start(&programs());
+    let server = programs().start_server();
     assert!(server.pid().as_raw() > 1);
 }
 
@@ -39,7 +39,7 @@ fn ascii_utf8_and_bytes_that_are_not_utf8_arrive_exactly() {
 
 #[test]
 fn a_longer_message_arrives_exactly() {
-    round_trip(&[workbook::kit::content::text(3000, 1).as_bytes()]);
+    round_trip(&[minitalk_kit::content::text(3000, 1).as_bytes()]);
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn every_byte_value_arrives_exactly_through_stdin() {
         eprintln!("SKIPPED: `-` for stdin is our client's convention");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let every_byte: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
     let pid = server.pid().to_string();
     programs
@@ -61,7 +61,7 @@ fn every_byte_value_arrives_exactly_through_stdin() {
 #[test]
 fn the_client_confirms_once_and_exits_0() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let assert = programs.send(&server, "confirm ✓").success();
     server.expect_message("confirm ✓\n");
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
@@ -82,10 +82,10 @@ fn the_server_reports_each_verified_message_on_stderr() {
         eprintln!("SKIPPED: the stderr report is this stage's own");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "who am I?"]);
-    assert!(client.wait(workbook::kit::DEADLINE).success());
+    assert!(client.wait(minitalk_kit::DEADLINE).success());
     server.expect_message("who am I?\n");
     server.expect_stderr(&format!(
         "9 bytes from PID {}, checksum verified",

@@ -3,10 +3,10 @@
 
 use std::process::Command;
 
-use workbook::kit::{DEADLINE, Process, Programs, Server, procfs};
+use minitalk_kit::{DEADLINE, Process, Programs, Server, procfs};
 
 fn programs() -> Programs {
-    workbook::programs!("stage06")
+    minitalk_kit::programs!()
 }
 
 fn forge(server: &Server, trick: &str, message: &str) -> Process {
@@ -30,7 +30,7 @@ fn a_frame_with_a_wrong_checksum_is_refused_and_never_printed() {
     if !own_server(&programs) {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let forged = forge(&server, "bad-checksum", "this text was damaged on the way");
     let status = forged.wait_with_output(DEADLINE);
     assert_eq!(status.code(), Some(7), "{}", forged.stderr.text());
@@ -54,7 +54,7 @@ fn a_header_above_the_limit_is_refused_right_after_the_length() {
     if !own_server(&programs) {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let forged = forge(&server, "claim-length=4294967295", "short");
     let status = forged.wait_with_output(DEADLINE);
     assert_eq!(status.code(), Some(7), "{}", forged.stderr.text());
@@ -72,7 +72,7 @@ fn a_knock_from_a_process_that_would_die_of_the_answer_is_not_answered() {
     if !own_server(&programs) {
         return;
     }
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     // It knocks with SIGUSR1 and SIGUSR2 left at their default action: terminate.
     let forged = forge(&server, "no-catch", "");
     forged

@@ -2,11 +2,11 @@
 //! `signalfd`. `/proc/PID/status` shows it: both blocked (`SigBlk`), neither caught
 //! (`SigCgt`), at rest and in the middle of a transfer.
 
+use minitalk_kit::{DEADLINE, Programs, Server, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::{DEADLINE, Programs, Server, procfs};
 
 fn programs() -> Programs {
-    workbook::programs!("stage06")
+    minitalk_kit::programs!()
 }
 
 fn assert_blocked_not_caught(server: &Server, when: &str) {
@@ -31,7 +31,7 @@ fn the_server_blocks_both_signals_and_installs_no_handler() {
         eprintln!("SKIPPED: how the signals are received is this stage's own choice");
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     assert_blocked_not_caught(&server, "at rest");
 
     let pid = server.pid().to_string();

@@ -2,14 +2,14 @@
 //! answering gives up with exit code 6; a client that goes silent during its turn loses
 //! it, the next one in line is served, and the silent one is told (exit code 7).
 
+use minitalk_kit::{DEADLINE, Programs, Server};
 use nix::sys::signal::Signal;
-use workbook::kit::{DEADLINE, Programs, Server};
 
 /// Short timeouts make the tests quick, but only where a timeout is the point: a
 /// transfer that should succeed keeps the default (5 s), so that a loaded machine that
 /// leaves a process unscheduled for a moment cannot fail it.
 fn programs() -> Programs {
-    workbook::programs!("stage06")
+    minitalk_kit::programs!()
 }
 
 /// Clients that give up after half a second without an answer.
@@ -20,7 +20,7 @@ fn impatient_clients() -> Programs {
 #[test]
 fn the_client_gives_up_on_a_stopped_server() {
     let programs = impatient_clients();
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     server.stop();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "anyone there?"]);
@@ -38,7 +38,7 @@ fn the_client_gives_up_on_a_stopped_server() {
 #[test]
 fn the_client_reports_a_server_killed_mid_transfer() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     server.stop();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "a message that is cut short"]);
@@ -62,7 +62,7 @@ fn a_client_silent_during_its_turn_loses_it_and_the_next_is_served() {
     }
     let mut command = programs.server_command();
     command.env("MINITALK_TIMEOUT_MS", "1000");
-    let mut server = Server::start_command(command);
+    let mut server = Server::start(command);
     let pid = server.pid().to_string();
 
     let long = "z".repeat(40_000);

@@ -3,8 +3,8 @@
 
 mod common;
 
-use workbook::kit::sandbox::{CANARY, expect_usage_error};
-use workbook::kit::{Programs, Server};
+use minitalk_kit::Programs;
+use minitalk_kit::sandbox::{CANARY, expect_usage_error};
 
 fn programs() -> Programs {
     common::programs()
@@ -126,7 +126,7 @@ fn a_dash_reads_the_message_from_stdin_and_double_dash_allows_a_leading_dash() {
     if !common::own_programs_only(&programs, "`-` and `--`") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     programs
         .client_with_stdin([pid.as_str(), "-"], "from stdin\nwith two lines")
@@ -144,7 +144,7 @@ fn quiet_prints_nothing_and_summary_prints_one_line() {
     if !common::own_programs_only(&programs, "--quiet and --summary") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
 
     let quiet = programs.client(["--quiet", pid.as_str(), "shh"]).success();
@@ -171,7 +171,7 @@ fn the_timeout_option_wins_over_the_environment() {
     if !common::own_programs_only(&programs, "--timeout") {
         return;
     }
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     server.stop();
     let pid = server.pid().to_string();
     programs

@@ -3,11 +3,12 @@
 
 mod common;
 
+use minitalk_kit::content::{client_message, text};
+use minitalk_kit::specs::crowd;
+use minitalk_kit::specs::stray::stray_sender;
+use minitalk_kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
+use minitalk_kit::{DEADLINE, Process, Programs, STARTUP, Server, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::content::{client_message, text};
-use workbook::kit::stray::stray_sender;
-use workbook::kit::unordered::{expect_messages_in_any_order, expect_nothing_after};
-use workbook::kit::{DEADLINE, Process, Programs, STARTUP, Server, crowd, procfs};
 
 /// Run 8 clients at once, each sending 3 messages (of up to `longest` characters) one
 /// after the other; odd clients in payload mode when `mixed`. Returns every message sent.
@@ -26,7 +27,7 @@ fn eight_clients(programs: &Programs, server: &Server, longest: usize, mixed: bo
 #[test]
 fn eight_clients_at_once_every_message_printed_once_and_whole() {
     let programs = common::programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let sent = eight_clients(&programs, &server, 900, false);
     let end = expect_messages_in_any_order(&mut server, &sent);
     expect_nothing_after(&mut server, end);
@@ -36,7 +37,7 @@ fn eight_clients_at_once_every_message_printed_once_and_whole() {
 fn eight_clients_in_both_modes_with_stray_signals() {
     let programs = common::programs();
     let mixed = !programs.is_external();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let stray = stray_sender(server.pid());
     server.wait_for_pending(DEADLINE);
     // Shorter messages: every signal the noise wipes out costs the client a resend and
@@ -54,7 +55,7 @@ fn eight_clients_in_both_modes_with_stray_signals() {
 #[test]
 fn a_knock_wiped_out_by_a_stray_signal_is_repeated() {
     let programs = common::programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     server.stop();
     server.signal(Signal::SIGUSR1);
     server.signal(Signal::SIGUSR2);
@@ -79,7 +80,7 @@ fn first_item_wiped_out(options: &[&str]) {
     if !common::own_programs_only(&programs, "the knock and the answers") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     server.stop();
     let mut args = options.to_vec();
@@ -111,7 +112,7 @@ fn answer_wiped_out_at_the_client(options: &[&str]) {
     if !common::own_programs_only(&programs, "the knock and the answers") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     server.stop();
     let mut args = options.to_vec();
@@ -145,7 +146,7 @@ fn done_swallowed(options: &[&str]) {
     if !common::own_programs_only(&programs, "the knock and the answers") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     let message = "done, and done again";
     let usr =
@@ -210,7 +211,7 @@ fn a_client_killed_mid_message_among_live_ones_leaves_no_trace() {
     if !common::own_programs_only(&programs, "knowing when the victim is mid-message") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     let doomed_message = text(40_000, 7);
     let mut doomed = programs.spawn_client([pid.as_str(), doomed_message.as_str()]);
@@ -250,7 +251,7 @@ fn the_server_blocks_both_signals_and_installs_no_handler() {
     if !common::own_programs_only(&programs, "how the signals are received") {
         return;
     }
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     let blocked = procfs::blocked(server.pid()).expect("running");
     let caught = procfs::caught(server.pid()).expect("running");
     for signal in [Signal::SIGUSR1, Signal::SIGUSR2] {

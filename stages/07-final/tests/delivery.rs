@@ -6,8 +6,6 @@ mod common;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use workbook::kit::Server;
-
 /// The client's arguments for `mode`, before the PID and the message.
 fn options(payload: bool) -> &'static [&'static str] {
     if payload { &["--payload"] } else { &[] }
@@ -19,7 +17,7 @@ fn round_trip(payload: bool, messages: &[&[u8]]) {
     if payload && !common::own_programs_only(&programs, "the payload mode") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     for &message in messages {
         let mut args: Vec<&OsStr> = options(payload).iter().map(OsStr::new).collect();
@@ -54,7 +52,7 @@ fn payload_mode_carries_every_kind_of_content() {
 
 #[test]
 fn both_modes_carry_a_longer_text() {
-    let long = workbook::kit::content::text(2000, 3);
+    let long = minitalk_kit::content::text(2000, 3);
     round_trip(false, &[long.as_bytes()]);
     round_trip(true, &[long.as_bytes()]);
 }
@@ -65,7 +63,7 @@ fn every_byte_value_arrives_through_stdin_in_both_modes() {
     if !common::own_programs_only(&programs, "`-` for stdin") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     let bytes: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
     for payload in [false, true] {
@@ -79,7 +77,7 @@ fn every_byte_value_arrives_through_stdin_in_both_modes() {
 #[test]
 fn the_client_confirms_once_and_exits_0() {
     let programs = common::programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let assert = programs.send(&server, "confirm ✓").success();
     server.expect_message("confirm ✓\n");
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();

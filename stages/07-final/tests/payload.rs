@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use workbook::kit::affinity::pin_to_shared_cpu;
-use workbook::kit::content::every_byte;
-use workbook::kit::{Process, Server};
+use minitalk_kit::affinity::pin_to_shared_cpu;
+use minitalk_kit::content::every_byte;
+use minitalk_kit::{Process, Server};
 
 const MEGABYTE: usize = 1024 * 1024;
 /// Generous: a debug build on a machine with every core busy.
@@ -23,7 +23,7 @@ fn a_1_mb_message_arrives_byte_exact_and_costs_the_server_about_1_mb() {
     // `affinity`). It changes how long the test takes, not what is sent.
     let mut server_command = programs.server_command();
     pin_to_shared_cpu(&mut server_command);
-    let mut server = Server::start_command(server_command);
+    let mut server = Server::start(server_command);
     let before = server.peak_rss_kb();
 
     let message = every_byte(MEGABYTE);
@@ -78,7 +78,7 @@ fn payload_and_classic_clients_take_turns_on_one_server() {
     if !common::own_programs_only(&programs, "the payload mode") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let pid = server.pid().to_string();
     programs
         .client(["--payload", &pid, "payload first"])

@@ -3,11 +3,11 @@
 
 mod common;
 
-use workbook::kit::{DEADLINE, Server};
+use minitalk_kit::DEADLINE;
 
 /// Long enough to be worth a bar (more than 8192 signals), short enough for a debug build.
 fn long_message() -> String {
-    workbook::kit::content::text(3000, 11)
+    minitalk_kit::content::text(3000, 11)
 }
 
 #[test]
@@ -16,7 +16,7 @@ fn a_long_message_shows_a_progress_bar_on_a_terminal() {
     if !common::own_programs_only(&programs, "the progress bar") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let message = long_message();
     let mut client = programs.client_command();
     client.args([&server.pid().to_string(), message.as_str()]);
@@ -38,7 +38,7 @@ fn no_progress_bar_when_stderr_is_a_pipe() {
     if !common::own_programs_only(&programs, "the progress bar") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let message = long_message();
     let assert = programs.send(&server, &message).success();
     server.expect_message(format!("{message}\n"));
@@ -56,7 +56,7 @@ fn quiet_hides_the_bar_even_on_a_terminal() {
     if !common::own_programs_only(&programs, "the progress bar") {
         return;
     }
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     let message = long_message();
     let mut client = programs.client_command();
     client.args([

@@ -6,10 +6,10 @@ mod common;
 
 use std::process::Command;
 
+use minitalk_kit::refusal::expect_refusal;
+use minitalk_kit::sandbox::{self, CANARY};
+use minitalk_kit::{DEADLINE, Programs, Server, canary, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::refusal::expect_refusal;
-use workbook::kit::sandbox::{self, CANARY};
-use workbook::kit::{DEADLINE, Programs, Server, canary, procfs};
 
 /// Short timeouts make the tests quick, but only where a timeout is the point: a
 /// transfer that should succeed keeps the default (5 s), so that a loaded machine that
@@ -27,7 +27,7 @@ fn impatient_clients() -> Programs {
 fn impatient_server(programs: &Programs) -> Server {
     let mut command = programs.server_command();
     command.env("MINITALK_TIMEOUT_MS", "1000");
-    Server::start_command(command)
+    Server::start(command)
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn a_process_of_another_user_is_refused_as_not_permitted() {
 #[test]
 fn the_client_gives_up_on_a_stopped_server_with_exit_code_6() {
     let programs = impatient_clients();
-    let server = Server::start(&programs);
+    let server = programs.start_server();
     server.stop();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "anyone there?"]);
@@ -126,7 +126,7 @@ fn the_client_gives_up_on_a_stopped_server_with_exit_code_6() {
 #[test]
 fn the_client_reports_a_server_killed_mid_transfer() {
     let programs = programs();
-    let mut server = Server::start(&programs);
+    let mut server = programs.start_server();
     server.stop();
     let pid = server.pid().to_string();
     let client = programs.spawn_client([pid.as_str(), "a message that is cut short"]);
@@ -176,7 +176,7 @@ fn a_message_above_the_servers_limit_is_refused_with_exit_code_7() {
     }
     let mut command = programs.server_command();
     command.args(["--max-bytes", "10"]);
-    let mut server = Server::start_command(command);
+    let mut server = Server::start(command);
     let pid = server.pid().to_string();
     for mode in [None, Some("--payload")] {
         let mut args: Vec<&str> = mode.into_iter().collect();

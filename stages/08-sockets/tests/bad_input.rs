@@ -11,9 +11,9 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::Command;
 
 use common::{CLIENT, ChatServer, SERVER};
+use minitalk_kit::{DEADLINE, describe_mismatch};
 use nix::sys::signal::Signal;
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, SockaddrIn, bind, getsockname, socket};
-use workbook::kit::{DEADLINE, describe_mismatch};
 
 /// Run `program ARGS` with empty stdin; check that it exits with `code` and prints
 /// exactly one line, `program: ...` containing `reason`, on stderr and nothing on stdout.

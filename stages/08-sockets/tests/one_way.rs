@@ -4,7 +4,7 @@
 mod common;
 
 use common::{ChatServer, count_lines};
-use workbook::kit::{DEADLINE, procfs};
+use minitalk_kit::{DEADLINE, procfs};
 
 #[test]
 fn the_server_prints_the_address_it_listens_on_first() {

@@ -7,9 +7,9 @@ use std::net::SocketAddr;
 use std::process::Command;
 
 use common::{CLIENT, SERVER};
+use minitalk_kit::DEADLINE;
 use nix::sys::wait::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
-use workbook::kit::DEADLINE;
 
 /// Start `program ARGS` on a new pty. Dropping the session ends the program (SIGTERM);
 /// the server's children then see the server's pipes close, and hang up.

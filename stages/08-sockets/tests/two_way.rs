@@ -67,7 +67,7 @@ fn when_the_server_input_ends_every_client_is_told_and_exits_10() {
     assert_eq!(
         server
             .process
-            .wait_with_output(workbook::kit::DEADLINE)
+            .wait_with_output(minitalk_kit::DEADLINE)
             .code(),
         Some(0)
     );
@@ -75,7 +75,7 @@ fn when_the_server_input_ends_every_client_is_told_and_exits_10() {
     for client in clients {
         let address = server.address;
         // Its input is still open: the connection was lost before it had finished.
-        let status = client.process.wait_with_output(workbook::kit::DEADLINE);
+        let status = client.process.wait_with_output(minitalk_kit::DEADLINE);
         assert_eq!(status.code(), Some(10), "{}", client.process.stderr.text());
         assert_eq!(
             client.process.stderr.text(),

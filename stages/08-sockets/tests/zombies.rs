@@ -4,8 +4,8 @@
 mod common;
 
 use common::{ChatServer, count_lines};
+use minitalk_kit::{DEADLINE, procfs};
 use nix::sys::signal::Signal;
-use workbook::kit::{DEADLINE, procfs};
 
 /// Connect `n` clients one after the other, each sending one line and leaving.
 fn short_lived_clients(server: &ChatServer, n: usize) {

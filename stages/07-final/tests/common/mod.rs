@@ -2,12 +2,12 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
-use workbook::kit::Programs;
+use minitalk_kit::Programs;
 
 /// The final programs, `server` and `client` (or yours, through `MINITALK_SERVER` and
 /// `MINITALK_CLIENT`).
 pub fn programs() -> Programs {
-    Programs::new(env!("CARGO_BIN_EXE_server"), env!("CARGO_BIN_EXE_client"))
+    minitalk_kit::programs!()
 }
 
 /// Skip (with a message) a test of something only our own programs do.

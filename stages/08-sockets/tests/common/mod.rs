@@ -12,8 +12,8 @@ use std::net::SocketAddr;
 use std::process::{Command, ExitStatus};
 use std::time::Instant;
 
+use minitalk_kit::{Captured, DEADLINE, Process, STARTUP, procfs};
 use nix::unistd::Pid;
-use workbook::kit::{Captured, DEADLINE, Process, STARTUP, procfs};
 
 pub const SERVER: &str = env!("CARGO_BIN_EXE_stage08-server");
 pub const CLIENT: &str = env!("CARGO_BIN_EXE_stage08-client");

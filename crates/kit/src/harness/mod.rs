@@ -1,0 +1,16 @@
+//! Running and observing programs: what every test of every stage is built on.
+
+pub mod affinity;
+pub mod canary;
+pub mod content;
+pub mod diff;
+pub mod output;
+pub mod preempt;
+pub mod process;
+pub mod procfs;
+pub mod programs;
+pub mod pty;
+pub mod refusal;
+pub mod sandbox;
+pub mod server;
+pub mod unordered;

@@ -1,0 +1,338 @@
+//! A server under test: started, its PID read from its first line, its messages awaited.
+
+use std::process::ExitStatus;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+use super::diff::describe_mismatch;
+use super::process::Process;
+use super::procfs;
+use crate::deadlines::{DEADLINE, STARTUP};
+
+/// How often [`Server::wait_for_sender`] looks whether the server has exited. The wait
+/// itself ends the moment the sender exits; this only bounds how late a dead server is
+/// noticed.
+const SERVER_CHECK: Duration = Duration::from_millis(20);
+
+/// How long [`Server::wait_for_sender`] still waits for the sender once the server has
+/// exited: long enough for a sender that had its last answer to run and exit on a loaded
+/// machine, short enough that a sender nobody will answer fails the test at once.
+const SENDER_GRACE: Duration = Duration::from_secs(5);
+
+/// A running server. Dropping it kills and reaps it.
+pub struct Server {
+    process: Process,
+    pid: Pid,
+    /// Where the next expected message starts in stdout.
+    cursor: usize,
+}
+
+impl Server {
+    /// Start the server that `command` runs and read its PID from the first line it prints
+    /// (the first run of decimal digits in it, so `12345`, `PID: 12345` and
+    /// `Server PID = 12345` all work). [`Programs::start_server`](super::programs::Programs::start_server)
+    /// is the usual way in.
+    ///
+    /// Fails with everything printed so far if no such line comes within [`STARTUP`], or if
+    /// the PID is not the server's own (or a descendant's): the kit only ever signals
+    /// processes it started.
+    pub fn start(command: std::process::Command) -> Server {
+        let program = command.get_program().to_string_lossy().into_owned();
+        let process = Process::spawn(command);
+        let deadline = Instant::now() + STARTUP;
+        let line = process
+            .stdout
+            .first_line(deadline)
+            .unwrap_or_else(|so_far| {
+                // Either the deadline passed, or stdout closed because the server is
+                // exiting: then its status and last words on stderr are moments away.
+                let exited = process.wait_timeout(Duration::from_secs(2));
+                process.drain();
+                let why = match exited {
+                    Some(status) => format!("it exited ({status}) first"),
+                    None => format!("none came within {STARTUP:?}"),
+                };
+                panic!(
+                    "expected the server {program} to print its PID on its first line, but {why}\n\
+                 stdout so far: {:?}\nstderr so far: {:?}",
+                    String::from_utf8_lossy(&so_far),
+                    process.stderr.text()
+                )
+            });
+        let text = String::from_utf8_lossy(&line).into_owned();
+        let pid = first_number(&text).unwrap_or_else(|| {
+            panic!("the server's first line should contain its PID, but it is {text:?}")
+        });
+        let pid = Pid::from_raw(pid);
+        assert!(
+            pid.as_raw() > 1 && procfs::is_descendant_of(pid, process.pid()),
+            "the server printed PID {pid} on its first line ({text:?}), but the process the \
+             test started is {}: refusing to signal a process the test did not create",
+            process.pid()
+        );
+        // Messages start after the PID line's newline.
+        let cursor = process
+            .stdout
+            .bytes()
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("first_line saw a newline")
+            + 1;
+        Server {
+            process,
+            pid,
+            cursor,
+        }
+    }
+
+    /// The PID the server printed (validated: a process this test started).
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// The underlying process, for its stderr and its exit.
+    pub fn process(&mut self) -> &mut Process {
+        &mut self.process
+    }
+
+    /// Wait until the server prints exactly `message` next, within [`DEADLINE`]. Our
+    /// servers end every message with `\n`: include it in `message`. Panics with a readable diff as soon as the output departs from
+    /// the expected bytes, or at the deadline.
+    pub fn expect_message(&mut self, message: impl AsRef<[u8]>) {
+        self.expect_message_within(message, DEADLINE)
+    }
+
+    /// [`Server::expect_message`] with an explicit deadline.
+    pub fn expect_message_within(&mut self, message: impl AsRef<[u8]>, timeout: Duration) {
+        let expected = message.as_ref();
+        let start = self.cursor;
+        let deadline = Instant::now() + timeout;
+        let outcome = self.process.stdout.wait_until(deadline, |bytes, _| {
+            let got = &bytes[start.min(bytes.len())..];
+            let common = got.len().min(expected.len());
+            if got[..common] != expected[..common] {
+                return Some(Err(got.to_vec()));
+            }
+            (got.len() >= expected.len()).then_some(Ok(start))
+        });
+        match outcome {
+            Ok(Ok(offset)) => self.cursor = offset + expected.len(),
+            Ok(Err(got)) => self.fail(expected, &got, "the server printed something else"),
+            Err(all) => {
+                let got = &all[start.min(all.len())..];
+                let why = match self.process.try_status() {
+                    Some(status) => format!("the server exited ({status})"),
+                    None => format!("nothing more came within {timeout:?}"),
+                };
+                self.fail(expected, got, &why)
+            }
+        }
+    }
+
+    /// Where the next [`Server::expect_message`] starts reading in the server's stdout
+    /// (an offset into [`Captured::bytes`](super::output::Captured::bytes)).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Everything the server printed after its PID line that no `expect_message` consumed.
+    pub fn unread_output(&self) -> Vec<u8> {
+        let bytes = self.process.stdout.bytes();
+        bytes[self.cursor.min(bytes.len())..].to_vec()
+    }
+
+    /// Wait until `sender` (a client, or any process that talks to the server) exits, at
+    /// most `timeout`, and return its exit status, with its output collected.
+    ///
+    /// A sender that waits for the server's answers can never finish once the server has
+    /// exited. Then this does not wait out the deadline: it gives the sender
+    /// [`SENDER_GRACE`] to finish (the server may have answered, then exited, and the
+    /// sender not yet run: which of two processes the kit sees exit first says nothing
+    /// about the order they exited in), and if it is still running after that, fails
+    /// with the server's exit status and its last words on stderr (often the reason, a
+    /// panic message for one). The error also says when neither exited in time.
+    pub fn wait_for_sender(
+        &self,
+        sender: &Process,
+        timeout: Duration,
+    ) -> Result<ExitStatus, String> {
+        let deadline = Instant::now() + timeout;
+        let why = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Some(status) = sender.wait_timeout(left.min(SERVER_CHECK)) {
+                sender.drain();
+                return Ok(status);
+            }
+            if let Some(status) = self.process.try_status() {
+                if let Some(status) = sender.wait_timeout(SENDER_GRACE) {
+                    // Both are gone: the sender's status tells the test what it needs.
+                    sender.drain();
+                    return Ok(status);
+                }
+                self.process.drain();
+                break format!(
+                    "the server exited ({status}) while {} (PID {}) was still running,                      {SENDER_GRACE:?} later",
+                    sender.program(),
+                    sender.pid()
+                );
+            }
+            if left.is_zero() {
+                break format!(
+                    "{} (PID {}) did not exit within {timeout:?}, and the server is still running",
+                    sender.program(),
+                    sender.pid()
+                );
+            }
+        };
+        Err(format!(
+            "{why}\nserver stderr: {:?}\nsender stdout so far: {:?}\nsender stderr so far: {:?}",
+            self.process.stderr.text(),
+            sender.stdout.text(),
+            sender.stderr.text()
+        ))
+    }
+
+    /// Wait until the server's stderr contains `needle`.
+    pub fn expect_stderr(&self, needle: &str) -> String {
+        self.process
+            .stderr
+            .wait_for_text(needle, Instant::now() + DEADLINE)
+            .unwrap_or_else(|so_far| {
+                panic!("expected the server's stderr to contain {needle:?}, got {so_far:?}")
+            })
+    }
+
+    /// Send `signal` to the server (a process this test started).
+    pub fn signal(&self, signal: Signal) {
+        self.assert_still_ours();
+        nix::sys::signal::kill(self.pid, signal)
+            .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+    }
+
+    /// A PID is only ours while the process we started has not been reaped (until then
+    /// it cannot be reused) and the PID the server printed still descends from it.
+    fn assert_still_ours(&self) {
+        assert!(
+            !self.process.is_reaped(),
+            "the server was already killed and reaped: its PID {} may belong to someone else now",
+            self.pid
+        );
+        assert!(
+            procfs::is_descendant_of(self.pid, self.process.pid()),
+            "PID {} is no longer the server this test started",
+            self.pid
+        );
+    }
+
+    /// Stop the server with SIGSTOP and wait until the kernel reports it stopped. A stopped
+    /// process handles no signal: what arrives stays pending, and the test can read it.
+    pub fn stop(&self) {
+        self.signal(Signal::SIGSTOP);
+        procfs::wait_for_state(self.pid, 'T', STARTUP);
+    }
+
+    /// Let a stopped server go on, and wait until it has taken the SIGUSR1 and SIGUSR2
+    /// that arrived while it was stopped. Until then, a new client's first signal could
+    /// find one of them still pending and be discarded: a race of the test, not of the
+    /// server.
+    pub fn resume(&self) {
+        self.signal(Signal::SIGCONT);
+        procfs::poll(
+            STARTUP,
+            "the resumed server to take its pending signals",
+            || {
+                let pending = procfs::pending(self.pid)?;
+                let taken =
+                    !pending.contains(Signal::SIGUSR1) && !pending.contains(Signal::SIGUSR2);
+                (taken && procfs::state(self.pid)? != 'T').then_some(())
+            },
+        );
+    }
+
+    /// Signals pending for the server right now, from `/proc`.
+    pub fn pending_signals(&self) -> procfs::SignalMask {
+        self.assert_still_ours();
+        procfs::pending(self.pid).expect("the server is running")
+    }
+
+    /// The high-water mark of the server's resident memory, in kB (see
+    /// [`procfs::peak_rss_kb`]).
+    pub fn peak_rss_kb(&self) -> u64 {
+        self.assert_still_ours();
+        procfs::peak_rss_kb(self.pid).expect("the server is running")
+    }
+
+    /// The high-water mark of the server's virtual memory, in kB: it shows a reservation
+    /// even before a page of it is touched (see [`procfs::peak_virtual_kb`]).
+    pub fn peak_virtual_kb(&self) -> u64 {
+        self.assert_still_ours();
+        procfs::peak_virtual_kb(self.pid).expect("the server is running")
+    }
+
+    /// Wait until at least one signal is pending for the server (useful while it is
+    /// stopped with SIGSTOP: it proves that a sender has started sending).
+    pub fn wait_for_pending(&self, timeout: Duration) -> procfs::SignalMask {
+        procfs::poll(timeout, "a signal pending for the server", || {
+            Some(self.pending_signals()).filter(|pending| !pending.is_empty())
+        })
+    }
+
+    /// [`Server::wait_for_pending`] for a signal that `sender` sends to a stopped server:
+    /// fails at once if the sender exits with nothing pending (it will send nothing more),
+    /// rather than at the deadline, and shows what the sender said.
+    pub fn wait_for_pending_from(&self, sender: &Process, timeout: Duration) -> procfs::SignalMask {
+        procfs::poll(timeout, "a signal pending for the server", || {
+            // The sender first: if it had exited by then, what it sent is pending by now.
+            let exited = sender.try_status();
+            let pending = self.pending_signals();
+            if !pending.is_empty() {
+                return Some(pending);
+            }
+            if let Some(status) = exited {
+                sender.drain();
+                panic!(
+                    "{} (PID {}) exited ({status}) before any signal of it was pending for the \
+                     server\nits stdout: {:?}\nits stderr: {:?}",
+                    sender.program(),
+                    sender.pid(),
+                    sender.stdout.text(),
+                    sender.stderr.text()
+                );
+            }
+            None
+        })
+    }
+
+    fn fail(&self, expected: &[u8], got: &[u8], why: &str) -> ! {
+        panic!(
+            "expected the server to print {:?} next, but {why}.\n{}\nserver stderr: {:?}",
+            String::from_utf8_lossy(&expected[..expected.len().min(80)]),
+            describe_mismatch(expected, got),
+            self.process.stderr.text()
+        )
+    }
+}
+
+fn first_number(text: &str) -> Option<i32> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_number;
+
+    #[test]
+    fn finds_the_pid_in_common_first_lines() {
+        assert_eq!(first_number("12345"), Some(12345));
+        assert_eq!(first_number("PID: 12345"), Some(12345));
+        assert_eq!(first_number("Server PID = 42 ready"), Some(42));
+        assert_eq!(first_number("no pid here"), None);
+    }
+}
