@@ -402,7 +402,7 @@ mod tests {
     #[test]
     fn a_process_outside_the_run_is_never_decoded() {
         let p = Protocol::of_stage(1, false).unwrap();
-        let mut decoder = Decoder::new(cast(b"h"), p, false);
+        let mut decoder = Decoder::new(cast(b"h"), p);
         let mut out = Vec::new();
         decoder.push(&generate(1, 999, 100, 10, 0), &mut |s| out.push(s));
         decoder.push(&generate(2, 200, 999, 10, 0), &mut |s| out.push(s));

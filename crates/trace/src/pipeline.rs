@@ -36,6 +36,9 @@ pub struct Pipeline {
     pub lines: u64,
     pub events: u64,
     raw_header_written: bool,
+    /// Lanes and threads already named in the raw record.
+    lanes_written: usize,
+    threads_written: usize,
     /// Signals the decoder just completed (kept to reuse its memory).
     ready: Vec<crate::record::Signal>,
     error: Option<io::Error>,
@@ -52,6 +55,8 @@ impl Pipeline {
             lines: 0,
             events: 0,
             raw_header_written: false,
+            lanes_written: 0,
+            threads_written: 0,
             ready: Vec::new(),
             error: None,
         }
@@ -121,31 +126,24 @@ impl Pipeline {
         if !ours {
             return;
         }
+        // Who is who, as far as known now: the lanes and threads added since the last line.
+        let mut text = String::new();
         if !self.raw_header_written {
             self.raw_header_written = true;
-            let header = raw_header(cast);
-            if let Some(raw) = &mut self.outputs.raw {
-                if let Err(e) = raw.write_all(header.as_bytes()) {
-                    self.error.get_or_insert(e);
-                }
-            }
+            text.push_str("# minitalk-trace raw events: the lanes, then the kernel's lines\n");
         }
-        // A new thread is in the cast by now: say, before its fork, which process it is of.
-        let thread = match event.kind {
-            Kind::Fork { child } => cast
-                .threads()
-                .iter()
-                .find(|t| t.0 == child)
-                .map(|&(tid, lane)| format!("# thread {tid} {}\n", cast.lanes[lane].pid)),
-            _ => None,
-        };
+        for lane in &cast.lanes[self.lanes_written..] {
+            text.push_str(&lane_line(lane));
+        }
+        self.lanes_written = cast.lanes.len();
+        for &(tid, lane) in &cast.threads()[self.threads_written..] {
+            text.push_str(&format!("# thread {tid} {}\n", cast.lanes[lane].pid));
+        }
+        self.threads_written = cast.threads().len();
+        text.push_str(line.trim_end());
+        text.push('\n');
         if let Some(raw) = &mut self.outputs.raw {
-            let result = match &thread {
-                Some(t) => raw.write_all(t.as_bytes()),
-                None => Ok(()),
-            };
-            let result = result.and_then(|()| writeln!(raw, "{}", line.trim_end()));
-            if let Err(e) = result {
+            if let Err(e) = raw.write_all(text.as_bytes()) {
                 self.error.get_or_insert(e);
             }
         }
@@ -183,79 +181,66 @@ fn thread_group(tid: i32) -> Option<i32> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// The header of a raw record: who is who.
-fn raw_header(cast: &Cast) -> String {
-    let mut header = String::from("# minitalk-trace raw events: the lanes, then the kernel's lines\n");
-    for lane in &cast.lanes {
-        let role = match lane.role {
-            Role::Server => "server".to_owned(),
-            Role::Client(n) => format!("client{n}"),
-            Role::Stray => "stray".to_owned(),
-            Role::Child => "child".to_owned(),
-        };
-        let message = lane.message.as_ref().map_or(String::new(), |m| {
-            format!(" {}", m.iter().map(|b| format!("{b:02x}")).collect::<String>())
-        });
-        header.push_str(&format!("# lane {role} {}{message}\n", lane.pid));
-    }
-    for &(tid, lane) in cast.threads() {
-        header.push_str(&format!("# thread {tid} {}\n", cast.lanes[lane].pid));
-    }
-    header
+/// The line of a raw record that names a lane: `# lane client1 1234 6869` (the
+/// message in hex).
+fn lane_line(lane: &crate::record::Lane) -> String {
+    let role = match lane.role {
+        Role::Server => "server".to_owned(),
+        Role::Client(n) => format!("client{n}"),
+        Role::Stray => "stray".to_owned(),
+        Role::Child => "child".to_owned(),
+    };
+    let message = lane.message.as_ref().map_or(String::new(), |m| {
+        format!(" {}", m.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    });
+    format!("# lane {role} {}{message}\n", lane.pid)
 }
 
-/// Read a raw record back: its cast from the header, then every line through a pipeline.
+/// Read a raw record back: its lanes and threads as they were named, and every event
+/// line through a pipeline.
 pub fn replay(
     input: impl BufRead,
     protocol: Protocol,
     outputs: Outputs,
 ) -> io::Result<(Summary, Option<Window>, Cast, u64)> {
-    let mut lines = input.lines();
-    let mut cast = Cast::default();
-    let mut first_event: Option<String> = None;
-    for line in lines.by_ref() {
+    let mut pipeline = Pipeline::new(Cast::default(), protocol, false, outputs);
+    for line in input.lines() {
         let line = line?;
-        let Some(rest) = line.strip_prefix("# lane ") else {
-            if line.starts_with('#') {
-                continue;
+        if let Some(rest) = line.strip_prefix("# lane ") {
+            let (role, pid, message) = parse_lane(rest).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidData, format!("bad lane line: {line}"))
+            })?;
+            let decoder = pipeline.decoder_mut();
+            if decoder.cast().lane_of(pid).is_none() {
+                decoder.add(role, pid, message);
+            } else {
+                decoder.relabel(pid, role);
             }
-            first_event = Some(line);
-            break;
-        };
-        let words: Vec<&str> = rest.split(' ').collect();
-        let bad = || io::Error::new(io::ErrorKind::InvalidData, format!("bad lane line: {line}"));
-        let role = match words.first().copied() {
-            Some("server") => Role::Server,
-            Some("stray") => Role::Stray,
-            Some("child") => Role::Child,
-            Some(c) if c.starts_with("client") => Role::Client(c[6..].parse().map_err(|_| bad())?),
-            _ => return Err(bad()),
-        };
-        let pid = words.get(1).and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let message = words.get(2).map(|hex| {
-            (0..hex.len() / 2)
-                .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
-                .collect()
-        });
-        cast.add(role, pid, message);
-    }
-    let mut pipeline = Pipeline::new(cast, protocol, false, outputs);
-    let feed = |pipeline: &mut Pipeline, line: &str| {
-        if let Some(rest) = line.strip_prefix("# thread ") {
-            if let Some((tid, pid)) = rest.split_once(' ') {
-                if let (Ok(tid), Ok(pid)) = (tid.parse(), pid.parse()) {
-                    pipeline.decoder_mut().thread(tid, pid);
-                }
+        } else if let Some(rest) = line.strip_prefix("# thread ") {
+            let mut words = rest.split(' ').map(str::parse::<i32>);
+            if let (Some(Ok(tid)), Some(Ok(pid))) = (words.next(), words.next()) {
+                pipeline.decoder_mut().thread(tid, pid);
             }
-            return;
+        } else if !line.starts_with('#') {
+            pipeline.line(&line);
         }
-        pipeline.line(line);
-    };
-    if let Some(line) = first_event {
-        feed(&mut pipeline, &line);
-    }
-    for line in lines {
-        feed(&mut pipeline, &line?);
     }
     pipeline.finish()
+}
+
+fn parse_lane(rest: &str) -> Option<(Role, i32, Option<Vec<u8>>)> {
+    let words: Vec<&str> = rest.split(' ').collect();
+    let role = match *words.first()? {
+        "server" => Role::Server,
+        "stray" => Role::Stray,
+        "child" => Role::Child,
+        c => Role::Client(c.strip_prefix("client")?.parse().ok()?),
+    };
+    let pid = words.get(1)?.parse().ok()?;
+    let message = words.get(2).map(|hex| {
+        (0..hex.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+            .collect()
+    });
+    Some((role, pid, message))
 }
