@@ -31,6 +31,8 @@ struct Conversation {
     /// The index of the last item the client sent, and whether an answer came since.
     last_sent: Option<u64>,
     answered: bool,
+    /// Stages 06-07: whether the client has knocked yet.
+    knocked: bool,
 }
 
 /// Decodes a stream of events for one run.
@@ -84,7 +86,8 @@ impl Decoder {
     /// A process of the run, known from now on.
     pub fn add(&mut self, role: Role, pid: i32, message: Option<Vec<u8>>) -> usize {
         let lane = self.cast.add(role, pid, message);
-        self.conversations.resize(self.cast.lanes.len(), self.fresh());
+        self.conversations
+            .resize(self.cast.lanes.len(), self.fresh());
         lane
     }
 
@@ -119,10 +122,12 @@ impl Decoder {
         match event.kind {
             Kind::Fork { child } => {
                 self.cast.forked(event.tid, child);
-                self.conversations.resize(self.cast.lanes.len(), self.fresh());
+                self.conversations
+                    .resize(self.cast.lanes.len(), self.fresh());
             }
             Kind::Exit => {
                 if let Some(lane) = self.cast.lanes.iter().position(|l| l.pid == event.tid) {
+                    self.cast.lanes[lane].exited_ns = Some(event.time_ns);
                     let gone: Vec<u64> = self
                         .pending
                         .iter()
@@ -152,7 +157,8 @@ impl Decoder {
                 target,
                 outcome,
             } => {
-                let (Some(from), Some(to)) = (self.cast.lane_of(event.tid), self.lane_of_target(target))
+                let (Some(from), Some(to)) =
+                    (self.cast.lane_of(event.tid), self.lane_of_target(target))
                 else {
                     self.foreign += 1;
                     return;
@@ -162,7 +168,10 @@ impl Decoder {
                 let meaning = self.meaning(from, to, sig, code);
                 let part = match (meaning, &self.cast.lanes[from].message) {
                     (Meaning::Item { index, .. } | Meaning::Resend { index, .. }, Some(m))
-                        if !matches!(self.protocol.answers, Answers::Turns { payload: true, .. }) =>
+                        if !matches!(
+                            self.protocol.answers,
+                            Answers::Turns { payload: true, .. }
+                        ) =>
                     {
                         Some(self.protocol.part(index, m.len() as u64))
                     }
@@ -226,19 +235,23 @@ impl Decoder {
     fn meaning(&mut self, from: usize, to: usize, sig: i32, code: i32) -> Meaning {
         let roles = (self.cast.lanes[from].role, self.cast.lanes[to].role);
         let p = self.protocol;
-        let value = |sig: i32| {
-            (sig == p.zero || sig == p.one).then_some(sig == p.one)
-        };
+        let value = |sig: i32| (sig == p.zero || sig == p.one).then_some(sig == p.one);
         match roles {
             (Role::Client(_), Role::Server) => {
                 let c = &mut self.conversations[from];
                 match p.answers {
-                    Answers::Turns { knock, payload, .. } if c.phase == Phase::Knocking => {
-                        let _ = payload;
-                        if sig == knock && code == -1 {
-                            Meaning::Knock
+                    Answers::Turns { knock, .. } if c.phase == Phase::Knocking => {
+                        if sig != knock || code != -1 {
+                            return Meaning::Stray;
+                        }
+                        // A knock that no answer followed, sent again after a while.
+                        let again = c.knocked && !c.answered;
+                        c.knocked = true;
+                        c.answered = false;
+                        if again {
+                            Meaning::KnockAgain
                         } else {
-                            Meaning::Stray
+                            Meaning::Knock
                         }
                     }
                     _ if c.phase == Phase::Over => Meaning::Stray,
@@ -297,7 +310,10 @@ impl Decoder {
                             c.last_sent = None;
                             Meaning::Turn
                         }
-                        Phase::Knocking if sig == notice => Meaning::Wait,
+                        Phase::Knocking if sig == notice => {
+                            c.answered = true;
+                            Meaning::Wait
+                        }
                         Phase::Sending if sig == ack => match c.last_sent {
                             // The answer to the item just sent: the next one is due.
                             Some(index) if index == c.next => {
@@ -313,9 +329,7 @@ impl Decoder {
                             c.phase = Phase::Over;
                             c.answered = true;
                             match (total, c.last_sent) {
-                                (Some(total), Some(index)) if index + 1 < total => {
-                                    Meaning::Refused
-                                }
+                                (Some(total), Some(index)) if index + 1 < total => Meaning::Refused,
                                 _ => Meaning::Done,
                             }
                         }

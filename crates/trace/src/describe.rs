@@ -14,7 +14,9 @@ pub fn meaning(signal: &Signal, cast: &Cast) -> String {
             Some(_) => format!("bit {index}"),
         };
         let value = value.map_or(String::new(), |v| format!(" = {}", u8::from(v)));
-        let part = signal.part.map_or(String::new(), |p| format!(" ({})", part(p, message)));
+        let part = signal
+            .part
+            .map_or(String::new(), |p| format!(" ({})", part(p, message)));
         if signal.part.is_none() && value.is_empty() {
             format!("chunk {index}")
         } else {
@@ -29,6 +31,7 @@ pub fn meaning(signal: &Signal, cast: &Cast) -> String {
         Meaning::Done => "done: the message is printed".into(),
         Meaning::Refused => "refused (done before the last bit)".into(),
         Meaning::Knock => "knock: may I send?".into(),
+        Meaning::KnockAgain => "knock again (resent: no answer came)".into(),
         Meaning::Turn => "your turn (ack 0)".into(),
         Meaning::Wait => "wait in line (or refused)".into(),
         Meaning::Stray => "stray: not part of any message".into(),
@@ -73,6 +76,7 @@ pub fn label(signal: &Signal) -> String {
         Meaning::Done => "done".into(),
         Meaning::Refused => "refused".into(),
         Meaning::Knock => "knock".into(),
+        Meaning::KnockAgain => "knock↻".into(),
         Meaning::Turn => "turn".into(),
         Meaning::Wait => "wait".into(),
         Meaning::Stray => "stray".into(),
@@ -113,15 +117,19 @@ pub fn line(signal: &Signal, cast: &Cast, start: u64) -> String {
 
 /// Seconds with microseconds: "0.001234 s".
 pub fn seconds(ns: u64) -> String {
-    format!("{}.{:06} s", ns / 1_000_000_000, (ns % 1_000_000_000) / 1000)
+    format!(
+        "{}.{:06} s",
+        ns / 1_000_000_000,
+        (ns % 1_000_000_000) / 1000
+    )
 }
 
 /// A duration in the unit that suits it: "850 ns", "12 µs", "3.4 ms", "5.00 s".
 pub fn duration(ns: u64) -> String {
     match ns {
         0..1_000 => format!("{ns} ns"),
-        1_000..100_000 => format!("{:.1} µs", ns as f64 / 1e3),
-        100_000..1_000_000 => format!("{} µs", ns / 1000),
+        // The kernel prints times to the microsecond.
+        1_000..1_000_000 => format!("{} µs", ns / 1000),
         1_000_000..1_000_000_000 => format!("{:.1} ms", ns as f64 / 1e6),
         _ => format!("{:.2} s", ns as f64 / 1e9),
     }

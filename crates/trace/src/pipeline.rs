@@ -159,7 +159,10 @@ impl Pipeline {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        for writer in [&mut self.outputs.timeline, &mut self.outputs.raw].into_iter().flatten() {
+        for writer in [&mut self.outputs.timeline, &mut self.outputs.raw]
+            .into_iter()
+            .flatten()
+        {
             writer.flush()?;
         }
         let foreign = self.decoder.foreign();
@@ -191,7 +194,10 @@ fn lane_line(lane: &crate::record::Lane) -> String {
         Role::Child => "child".to_owned(),
     };
     let message = lane.message.as_ref().map_or(String::new(), |m| {
-        format!(" {}", m.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        format!(
+            " {}",
+            m.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        )
     });
     format!("# lane {role} {}{message}\n", lane.pid)
 }

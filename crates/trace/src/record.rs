@@ -22,6 +22,8 @@ pub struct Lane {
     pub pid: i32,
     /// The message a client was given (for the positions of its bits).
     pub message: Option<Vec<u8>>,
+    /// When the process ended, if the trace saw it.
+    pub exited_ns: Option<u64>,
 }
 
 impl Lane {
@@ -46,7 +48,12 @@ pub struct Cast {
 
 impl Cast {
     pub fn add(&mut self, role: Role, pid: i32, message: Option<Vec<u8>>) -> usize {
-        self.lanes.push(Lane { role, pid, message });
+        self.lanes.push(Lane {
+            role,
+            pid,
+            message,
+            exited_ns: None,
+        });
         self.lanes.len() - 1
     }
 
@@ -101,6 +108,8 @@ pub enum Meaning {
     Refused,
     /// A client asks for a turn.
     Knock,
+    /// The same knock again: no answer came to the previous one.
+    KnockAgain,
     /// The server gives a knocking client its turn.
     Turn,
     /// The server tells a knocking client to wait in line (or refuses it: the value,

@@ -161,10 +161,18 @@ pub fn run(
     let root = tracefs::open().map_err(Error::Unavailable)?;
     let mut instance = Instance::create(&root).map_err(failed("cannot create a trace instance"))?;
     let mut targets: Vec<i32> = Vec::new();
-    let mut session = Session::start(&mut instance).map_err(failed("cannot set up the trace instance"))?;
+    let mut session =
+        Session::start(&mut instance).map_err(failed("cannot set up the trace instance"))?;
     let mut pipeline = Pipeline::new(Default::default(), protocol, true, outputs);
     let mut programs = Programs::default();
-    let outcome = session.go(plan, &mut instance, &mut targets, &mut pipeline, &mut programs, stop);
+    let outcome = session.go(
+        plan,
+        &mut instance,
+        &mut targets,
+        &mut pipeline,
+        &mut programs,
+        stop,
+    );
     // Whatever happened, end what we started (by PID) and drain what was recorded.
     programs.end();
     let _ = instance.write("tracing_on", "0");
@@ -174,8 +182,9 @@ pub fn run(
     drop(instance);
     let stopped = outcome?;
     let (lines, events) = (pipeline.lines, pipeline.events);
-    let (summary, window, cast, foreign) =
-        pipeline.finish().map_err(failed("cannot write the output"))?;
+    let (summary, window, cast, foreign) = pipeline
+        .finish()
+        .map_err(failed("cannot write the output"))?;
     Ok(Report {
         cast,
         summary,
@@ -209,7 +218,10 @@ impl Session {
         instance.enable("signal/signal_deliver", Some("sig == 10 || sig == 12"))?;
         // sigwaitinfo and sigtimedwait are this system call; its return is the signal.
         // Where syscall events are missing, taking by sigwaitinfo is just not shown.
-        let _ = instance.enable("syscalls/sys_exit_rt_sigtimedwait", Some("ret == 10 || ret == 12"));
+        let _ = instance.enable(
+            "syscalls/sys_exit_rt_sigtimedwait",
+            Some("ret == 10 || ret == 12"),
+        );
         instance.enable("sched/sched_process_fork", None)?;
         instance.enable("sched/sched_process_exit", None)?;
         let pipe = instance.open_pipe()?;
@@ -260,14 +272,18 @@ impl Session {
             while stray.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
                 self.pump(pipeline, Duration::from_millis(10));
             }
-            let _ = wait_nothing_pending(pid, deadline, || self.pump(pipeline, Duration::from_millis(5)));
+            let _ = wait_nothing_pending(pid, deadline, || {
+                self.pump(pipeline, Duration::from_millis(5))
+            });
             programs.others.push(stray);
         }
 
         for (n, message) in plan.messages.iter().enumerate() {
-            let mut args: Vec<OsString> = plan.client.args.clone();
-            args.push(pid.to_string().into());
-            args.push(std::os::unix::ffi::OsStringExt::from_vec(message.clone()));
+            // The client's own arguments come first (see `Held::spawn`), then these.
+            let args: Vec<OsString> = vec![
+                pid.to_string().into(),
+                std::os::unix::ffi::OsStringExt::from_vec(message.clone()),
+            ];
             let held = Held::spawn(&plan.client, &args, plan.scheduling, true)?;
             admit(instance, held.pid())?;
             pipeline
@@ -323,7 +339,11 @@ impl Session {
             "i=0; while [ $i -lt \"$2\" ]; do kill -USR1 \"$1\"; kill -USR2 \"$1\"; \
              i=$((i+1)); [ $i -lt \"$2\" ] && sleep 0.01; done; :",
         );
-        let args: Vec<OsString> = vec!["stray".into(), server.to_string().into(), rounds.to_string().into()];
+        let args: Vec<OsString> = vec![
+            "stray".into(),
+            server.to_string().into(),
+            rounds.to_string().into(),
+        ];
         let held = Held::spawn(&stray, &args, Scheduling::Free, false)?;
         admit(instance, held.pid())?;
         pipeline.decoder_mut().add(Role::Stray, held.pid(), None);
@@ -450,7 +470,12 @@ struct Held {
 const HOLD: &str = "read go <&3 || exit 111; exec 3<&-; exec \"$0\" \"$@\"";
 
 impl Held {
-    fn spawn(program: &Program, args: &[OsString], scheduling: Scheduling, is_client: bool) -> Result<Held, Error> {
+    fn spawn(
+        program: &Program,
+        args: &[OsString],
+        scheduling: Scheduling,
+        is_client: bool,
+    ) -> Result<Held, Error> {
         let (read, release) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
             .map_err(|e| Error::Failed(format!("pipe: {e}")))?;
         let mut command = Command::new("sh");
@@ -540,7 +565,9 @@ impl Held {
     }
 
     /// Let a client run, collecting its output.
-    fn release_collecting(mut self) -> Result<(Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>), Error> {
+    fn release_collecting(
+        mut self,
+    ) -> Result<(Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>), Error> {
         let out = collect(self.child.stdout.take().expect("piped"));
         let err = collect(self.child.stderr.take().expect("piped"));
         self.go()?;
@@ -651,8 +678,11 @@ impl Programs {
         self.clients_done();
         let statuses = std::mem::take(&mut self.client_status);
         for ((_, out, err), status) in std::mem::take(&mut self.clients).into_iter().zip(statuses) {
-            self.client_outputs
-                .push((status, out.join().unwrap_or_default(), err.join().unwrap_or_default()));
+            self.client_outputs.push((
+                status,
+                out.join().unwrap_or_default(),
+                err.join().unwrap_or_default(),
+            ));
         }
         if let Some(lines) = self.server_lines.take() {
             self.server_output = Some((
@@ -663,11 +693,15 @@ impl Programs {
     }
 
     fn server_stdout(&self) -> Vec<u8> {
-        self.server_output.as_ref().map_or(Vec::new(), |o| o.0.clone())
+        self.server_output
+            .as_ref()
+            .map_or(Vec::new(), |o| o.0.clone())
     }
 
     fn server_stderr(&self) -> Vec<u8> {
-        self.server_output.as_ref().map_or(Vec::new(), |o| o.1.clone())
+        self.server_output
+            .as_ref()
+            .map_or(Vec::new(), |o| o.1.clone())
     }
 
     fn client_results(&mut self) -> Vec<(Option<ExitStatus>, Vec<u8>, Vec<u8>)> {
@@ -703,7 +737,10 @@ mod tests {
     #[test]
     fn the_pid_is_the_last_number_once_colours_are_gone() {
         assert_eq!(pid_in(b"PID: 48213\n"), Some(48213));
-        assert_eq!(pid_in(b"\x1b[0;33mServer PID:\x1b[0;37m12345\n"), Some(12345));
+        assert_eq!(
+            pid_in(b"\x1b[0;33mServer PID:\x1b[0;37m12345\n"),
+            Some(12345)
+        );
         assert_eq!(pid_in(b"no number here\n"), None);
         assert_eq!(pid_in(b"PID: 0\n"), None);
     }

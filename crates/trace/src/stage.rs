@@ -54,7 +54,8 @@ pub fn find(root: &Path, number: u32) -> Result<(PathBuf, Manifest), String> {
 
 /// Build the stage's binaries with cargo and return (server, client).
 pub fn build(root: &Path, manifest: &Manifest) -> Result<(PathBuf, PathBuf), String> {
-    let (Some(server), Some(client)) = (&manifest.programs.server, &manifest.programs.client) else {
+    let (Some(server), Some(client)) = (&manifest.programs.server, &manifest.programs.client)
+    else {
         return Err(format!(
             "stage {} has no server and client to trace",
             manifest.id()

@@ -36,6 +36,8 @@ pub struct Summary {
     pub end_ns: u64,
     items: BTreeMap<usize, Items>,
     pub knocks: u64,
+    /// Knocks sent again because no answer came.
+    pub knocks_again: u64,
     pub turns: u64,
     pub waits: u64,
     pub strays: u64,
@@ -75,6 +77,10 @@ impl Summary {
                 }
             }
             Meaning::Knock => self.knocks += 1,
+            Meaning::KnockAgain => {
+                self.knocks += 1;
+                self.knocks_again += 1;
+            }
             Meaning::Turn => self.turns += 1,
             Meaning::Wait => self.waits += 1,
             Meaning::Stray => self.strays += 1,
@@ -85,7 +91,12 @@ impl Summary {
     }
 
     /// Total counts over every (sender, target, signal) whose sender and target have these roles.
-    pub fn total(&self, cast: &Cast, from: impl Fn(Role) -> bool, to: impl Fn(Role) -> bool) -> Counts {
+    pub fn total(
+        &self,
+        cast: &Cast,
+        from: impl Fn(Role) -> bool,
+        to: impl Fn(Role) -> bool,
+    ) -> Counts {
         let mut sum = Counts::default();
         for (&(f, t, _), c) in &self.counts {
             if from(cast.lanes[f].role) && to(cast.lanes[t].role) {
@@ -139,7 +150,9 @@ impl Summary {
                 continue;
             };
             let span = items.last_ns - first;
-            let per = span.checked_div(count.saturating_sub(1).max(1)).unwrap_or(0);
+            let per = span
+                .checked_div(count.saturating_sub(1).max(1))
+                .unwrap_or(0);
             let _ = writeln!(
                 out,
                 "{}: {count} items sent{} in {}, {} per item",
@@ -155,6 +168,7 @@ impl Summary {
         let mut events = Vec::new();
         for (n, what) in [
             (self.knocks, "knocks"),
+            (self.knocks_again, "of them resent"),
             (self.turns, "turns given"),
             (self.waits, "wait-in-line notices"),
             (self.strays, "stray signals"),

@@ -68,10 +68,15 @@ impl Window {
     pub fn signals(&self) -> &[Signal] {
         &self.signals
     }
+
+    /// Whether the window reaches the end of the run (so the processes' ends belong in it).
+    pub fn reaches_the_end(&self) -> bool {
+        self.state == State::In
+    }
 }
 
 const LEFT: f64 = 90.0;
-const TOP: f64 = 64.0;
+const TOP: f64 = 72.0;
 const LANE_GAP: f64 = 110.0;
 const RED: &str = "#c62828";
 const BLUE: &str = "#1f4e9c";
@@ -91,8 +96,17 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
     let lane_y = |lane: usize| -> f64 {
         TOP + 30.0 + LANE_GAP * lanes.iter().position(|&l| l == lane).unwrap_or(0) as f64
     };
-    let scale = Scale::new(signals);
-    let width = scale.end() + 40.0;
+    let ends: Vec<u64> = if window.reaches_the_end() {
+        lanes
+            .iter()
+            .filter_map(|&l| cast.lanes[l].exited_ns)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let scale = Scale::new(signals, &ends);
+    // Room for the legend, however few the signals.
+    let width = (scale.end() + 40.0).max(720.0);
     let height = TOP + 30.0 + LANE_GAP * (lanes.len().max(1) - 1) as f64 + 80.0;
 
     let mut document = Document::new()
@@ -108,21 +122,34 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
                 .set("height", "100%")
                 .set("fill", "white"),
         )
-        .add(text(10.0, 18.0, title).set("font-size", 13).set("font-weight", "bold"))
+        .add(
+            text(10.0, 18.0, title)
+                .set("font-size", 13)
+                .set("font-weight", "bold"),
+        )
         .add(
             text(
                 10.0,
-                36.0,
-                "arrow: a signal, from the moment it is sent to the moment it is taken \
-                 (straight down: taken unseen) · red ✕: lost, merged into one already \
-                 pending · grey band: the process sends and takes nothing",
+                34.0,
+                "arrow: a signal, from when it is sent to when it is taken (upright: taken \
+                 unseen, by signalfd) · blue SIGUSR1, green SIGUSR2",
+            )
+            .set("font-size", 10)
+            .set("fill", "#555"),
+        )
+        .add(
+            text(
+                10.0,
+                47.0,
+                "red dashes and ✕: lost, merged into the same signal already pending · grey \
+                 band: the process sends and takes nothing (it sleeps or waits)",
             )
             .set("font-size", 10)
             .set("fill", "#555"),
         );
     if window.cut {
         document = document.add(
-            text(10.0, 50.0, &format!("cut after {} signals", window.max))
+            text(10.0, 60.0, &format!("cut after {} signals", window.max))
                 .set("font-size", 10)
                 .set("fill", RED),
         );
@@ -150,7 +177,28 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
             Role::Client(_) if sleeps => "sleeps",
             _ => "waits",
         };
-        document = document.add(quiet_bands(signals, lane, y, &scale, word));
+        let exited = cast.lanes[lane]
+            .exited_ns
+            .filter(|_| window.reaches_the_end());
+        document = document.add(quiet_bands(signals, lane, exited, y, &scale, word));
+        if let Some(at) = exited {
+            let x = scale.x(at);
+            document = document
+                .add(
+                    Line::new()
+                        .set("x1", x)
+                        .set("x2", x)
+                        .set("y1", y - 9.0)
+                        .set("y2", y + 9.0)
+                        .set("stroke", "#333")
+                        .set("stroke-width", 3),
+                )
+                .add(
+                    text(x + 4.0, y - 10.0, "exits")
+                        .set("font-size", 9)
+                        .set("fill", "#333"),
+                );
+        }
     }
 
     // Arrows.
@@ -192,7 +240,11 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
             line = line.set("stroke-dasharray", "3 2");
             group = group.add(line).add(cross(x2, y2, RED));
         } else {
-            let marker = if signal.sig == 12 { "url(#head2)" } else { "url(#head1)" };
+            let marker = if signal.sig == 12 {
+                "url(#head2)"
+            } else {
+                "url(#head1)"
+            };
             group = group.add(line.set("marker-end", marker));
         }
         // The label, upright along the arrow, near its start.
@@ -234,9 +286,13 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
                     .set("stroke", "#333"),
             )
             .add(
-                text(x, axis_y + 16.0, &format!("+{}", describe::duration(signal.time_ns - start)))
-                    .set("font-size", 9)
-                    .set("text-anchor", "middle"),
+                text(
+                    x,
+                    axis_y + 16.0,
+                    &format!("+{}", describe::duration(signal.time_ns - start)),
+                )
+                .set("font-size", 9)
+                .set("text-anchor", "middle"),
             );
     }
     document = document.add(
@@ -253,8 +309,15 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
 
 /// The spans of time, longer than a few microseconds, in which process `lane` sends and
 /// takes nothing: grey bands on its lane, labelled with their length where there is room.
-fn quiet_bands(signals: &[Signal], lane: usize, y: f64, scale: &Scale, word: &str) -> Group {
-    let mut moments: Vec<u64> = Vec::new();
+fn quiet_bands(
+    signals: &[Signal],
+    lane: usize,
+    exited: Option<u64>,
+    y: f64,
+    scale: &Scale,
+    word: &str,
+) -> Group {
+    let mut moments: Vec<u64> = exited.into_iter().collect();
     for s in signals {
         if s.from == lane {
             moments.push(s.time_ns);
@@ -284,10 +347,14 @@ fn quiet_bands(signals: &[Signal], lane: usize, y: f64, scale: &Scale, word: &st
         );
         if x2 - x1 > 70.0 {
             group = group.add(
-                text((x1 + x2) / 2.0, y + 20.0, &format!("{word} {}", describe::duration(b - a)))
-                    .set("font-size", 9)
-                    .set("fill", "#555")
-                    .set("text-anchor", "middle"),
+                text(
+                    (x1 + x2) / 2.0,
+                    y + 20.0,
+                    &format!("{word} {}", describe::duration(b - a)),
+                )
+                .set("font-size", 9)
+                .set("fill", "#555")
+                .set("text-anchor", "middle"),
             );
         }
     }
@@ -301,8 +368,9 @@ struct Scale {
 }
 
 impl Scale {
-    fn new(signals: &[Signal]) -> Scale {
+    fn new(signals: &[Signal], ends: &[u64]) -> Scale {
         let mut times: Vec<u64> = signals.iter().map(|s| s.time_ns).collect();
+        times.extend(ends);
         times.extend(signals.iter().filter_map(|s| s.taken.map(|t| t.0)));
         times.sort_unstable();
         times.dedup();
@@ -373,7 +441,11 @@ fn definitions() -> Definitions {
             .set("markerWidth", 7)
             .set("markerHeight", 7)
             .set("orient", "auto-start-reverse")
-            .add(Path::new().set("d", "M0 0 L10 5 L0 10 z").set("fill", colour))
+            .add(
+                Path::new()
+                    .set("d", "M0 0 L10 5 L0 10 z")
+                    .set("fill", colour),
+            )
     };
     Definitions::new()
         .add(head("head1", BLUE))

@@ -48,7 +48,10 @@ fn replayed(name: &str, stage: u32) -> Replayed {
     };
     let protocol = Protocol::of_stage(stage, false).unwrap();
     let (summary, window, cast, foreign) = replay(BufReader::new(file), protocol, outputs).unwrap();
-    assert_eq!(foreign, 0, "{name}: a recorded event names a process outside the run");
+    assert_eq!(
+        foreign, 0,
+        "{name}: a recorded event names a process outside the run"
+    );
     let svg = svg::render(&window.unwrap(), &cast, name, protocol.sleeps());
     let timeline = String::from_utf8(timeline.0.lock().unwrap().clone()).unwrap();
     Replayed {
@@ -81,8 +84,19 @@ fn stage_01_with_the_client_first_loses_all_but_the_first_of_each_signal() {
         "{rendered}"
     );
     assert_eq!(r.timeline.lines().count(), 24, "{}", r.timeline);
-    assert_eq!(r.timeline.matches("LOST (merged").count(), 22, "{}", r.timeline);
-    assert!(r.timeline.lines().last().unwrap().contains("terminator, bit 7"));
+    assert_eq!(
+        r.timeline.matches("LOST (merged").count(),
+        22,
+        "{}",
+        r.timeline
+    );
+    assert!(
+        r.timeline
+            .lines()
+            .last()
+            .unwrap()
+            .contains("terminator, bit 7")
+    );
     // One arrow per signal, a red cross per lost one.
     assert_eq!(r.svg.matches("<title>#").count(), 24);
     assert_eq!(r.svg.matches("stroke-dasharray").count(), 22);
@@ -97,17 +111,25 @@ fn stage_03_answers_every_bit_and_never_the_stray() {
         lane(&r.cast, Role::Server),
         lane(&r.cast, Role::Stray),
     );
-    let bits = r.summary.counts[&(client, server, 10)].sent + r.summary.counts[&(client, server, 12)].sent;
+    let bits =
+        r.summary.counts[&(client, server, 10)].sent + r.summary.counts[&(client, server, 12)].sent;
     assert_eq!(bits, 24, "\"ok\" and its terminator");
     let acks = r.summary.counts[&(server, client, 10)];
     let done = r.summary.counts[&(server, client, 12)];
     assert_eq!((acks.sent, acks.lost, done.sent, done.lost), (23, 0, 1, 0));
     assert_eq!(r.summary.done, 1);
-    assert!(!r.summary.counts.keys().any(|&(from, to, _)| from == server && to == stray));
+    assert!(
+        !r.summary
+            .counts
+            .keys()
+            .any(|&(from, to, _)| from == server && to == stray)
+    );
     assert_eq!(r.summary.strays, 2);
     assert!(r.summary.first_lost.is_none());
     assert!(r.timeline.contains("stray -> server"), "{}", r.timeline);
-    assert!(r.timeline.contains("ack of 22") && r.timeline.contains("done: the message is printed"));
+    assert!(
+        r.timeline.contains("ack of 22") && r.timeline.contains("done: the message is printed")
+    );
     // The client waits for each answer: its sigwaitinfo shows when it took it.
     assert!(r.timeline.contains("by sigwaitinfo"), "{}", r.timeline);
 }
@@ -135,14 +157,21 @@ fn stage_06_shows_knocks_turns_a_wait_in_line_and_a_resend() {
 
 #[test]
 fn the_picture_shows_only_the_chosen_bits() {
-    let path = format!("{}/tests/data/01-client-first.trace", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/01-client-first.trace",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let file = std::fs::File::open(path).unwrap();
     let outputs = Outputs {
         window: Some(Window::new(8, 16)),
         ..Outputs::default()
     };
-    let (_, window, cast, _) =
-        replay(BufReader::new(file), Protocol::of_stage(1, false).unwrap(), outputs).unwrap();
+    let (_, window, cast, _) = replay(
+        BufReader::new(file),
+        Protocol::of_stage(1, false).unwrap(),
+        outputs,
+    )
+    .unwrap();
     let window = window.unwrap();
     let items: Vec<u64> = window.signals().iter().filter_map(|s| s.item()).collect();
     assert_eq!(items, (8..16).collect::<Vec<_>>());

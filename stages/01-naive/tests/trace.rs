@@ -34,18 +34,37 @@ fn with_no_pause_and_the_client_first_the_kernel_reports_merged_signals() {
     let cast = &report.cast;
     let lane = |role| cast.lanes.iter().position(|l| l.role == role).unwrap();
     let (client, server) = (lane(Role::Client(1)), lane(Role::Server));
-    let sent = |sig| report.summary.counts.get(&(client, server, sig)).copied().unwrap_or_default();
+    let sent = |sig| {
+        report
+            .summary
+            .counts
+            .get(&(client, server, sig))
+            .copied()
+            .unwrap_or_default()
+    };
     let (usr1, usr2) = (sent(10), sent(12));
     let shown = report.summary.render(cast);
     // "hi" and its terminator: 24 bits, 17 zeros (SIGUSR1) and 7 ones (SIGUSR2).
-    assert_eq!((usr1.sent, usr2.sent), (17, 7), "every bit is in the trace:\n{shown}");
+    assert_eq!(
+        (usr1.sent, usr2.sent),
+        (17, 7),
+        "every bit is in the trace:\n{shown}"
+    );
     assert_eq!(
         (usr1.arrived, usr2.arrived),
         (1, 1),
         "with the server unable to run, only the first of each signal finds nothing pending:\n{shown}"
     );
     assert_eq!(usr1.lost + usr2.lost, 22, "{shown}");
-    let first = report.summary.first_lost.as_ref().expect("a lost signal is named");
-    assert_eq!(first.item(), Some(2), "'h' is 0110 1000: bit 2 is the second 1\n{shown}");
+    let first = report
+        .summary
+        .first_lost
+        .as_ref()
+        .expect("a lost signal is named");
+    assert_eq!(
+        first.item(),
+        Some(2),
+        "'h' is 0110 1000: bit 2 is the second 1\n{shown}"
+    );
     assert_eq!(report.foreign, 0);
 }

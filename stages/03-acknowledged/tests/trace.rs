@@ -51,18 +51,38 @@ fn under_a_stray_sender_no_answer_is_lost_and_the_stray_gets_none() {
     let lane = |role| cast.lanes.iter().position(|l| l.role == role).unwrap();
     let (client, server, stray) = (lane(Role::Client(1)), lane(Role::Server), lane(Role::Stray));
     let count = |from, to, sig| {
-        report.summary.counts.get(&(from, to, sig)).copied().unwrap_or_default()
+        report
+            .summary
+            .counts
+            .get(&(from, to, sig))
+            .copied()
+            .unwrap_or_default()
     };
     let stray_sent = count(stray, server, 10).sent + count(stray, server, 12).sent;
-    assert_eq!(stray_sent, 2, "the stray's SIGUSR1 and SIGUSR2 are in the trace:\n{shown}");
+    assert_eq!(
+        stray_sent, 2,
+        "the stray's SIGUSR1 and SIGUSR2 are in the trace:\n{shown}"
+    );
     assert!(
-        !report.summary.counts.keys().any(|&(from, to, _)| from == server && to == stray),
+        !report
+            .summary
+            .counts
+            .keys()
+            .any(|&(from, to, _)| from == server && to == stray),
         "the server answered the stray, whose default action would kill it:\n{shown}"
     );
     let bits = count(client, server, 10).sent + count(client, server, 12).sent;
-    assert_eq!(bits, 6 * 8, "\"stray\" and its terminator, one signal per bit:\n{shown}");
+    assert_eq!(
+        bits,
+        6 * 8,
+        "\"stray\" and its terminator, one signal per bit:\n{shown}"
+    );
     let (ack, done) = (count(server, client, 10), count(server, client, 12));
-    assert_eq!(ack.sent + done.sent, bits, "every bit answered once:\n{shown}");
+    assert_eq!(
+        ack.sent + done.sent,
+        bits,
+        "every bit answered once:\n{shown}"
+    );
     assert_eq!(ack.lost + done.lost, 0, "an answer was lost:\n{shown}");
     assert_eq!((done.sent, report.summary.done), (1, 1), "{shown}");
     assert!(report.clients[0].0.is_some_and(|s| s.success()), "{shown}");
@@ -93,7 +113,10 @@ fn no_event_of_a_busy_process_beside_the_run_appears() {
     let busy = std::thread::spawn(|| {
         let mut command = Command::new("sh");
         command
-            .args(["-c", "trap : USR1 USR2; while :; do kill -USR1 $$; kill -USR2 $$; done"])
+            .args([
+                "-c",
+                "trap : USR1 USR2; while :; do kill -USR1 $$; kill -USR2 $$; done",
+            ])
             .stdout(Stdio::null());
         minitalk_kit::Process::spawn(command)
     })
@@ -107,7 +130,10 @@ fn no_event_of_a_busy_process_beside_the_run_appears() {
         window: None,
     };
     let report = traced(&plan(None, b"beside a busy one"), outputs).unwrap();
-    assert!(busy.try_status().is_none(), "the busy signaller ran all along");
+    assert!(
+        busy.try_status().is_none(),
+        "the busy signaller ran all along"
+    );
     assert_eq!(
         report.foreign, 0,
         "the kernel's filters let events of other processes into our buffer"
@@ -122,14 +148,31 @@ fn no_event_of_a_busy_process_beside_the_run_appears() {
     let busy_pid = busy.pid().to_string();
     for line in raw.lines().filter(|l| !l.starts_with('#')) {
         let event = minitalk_trace::event::parse(line).expect("the record holds only events");
-        assert!(ours.contains(&event.tid.to_string()), "not one of ours: {line}");
-        assert!(!line.contains(&format!("-{busy_pid} ")), "the busy process: {line}");
+        assert!(
+            ours.contains(&event.tid.to_string()),
+            "not one of ours: {line}"
+        );
+        assert!(
+            !line.contains(&format!("-{busy_pid} ")),
+            "the busy process: {line}"
+        );
         if let minitalk_trace::event::Kind::Generate { target, .. } = event.kind {
-            assert!(ours.contains(&target.to_string()), "to a process not ours: {line}");
+            assert!(
+                ours.contains(&target.to_string()),
+                "to a process not ours: {line}"
+            );
         }
     }
     let timeline = String::from_utf8(timeline.0.lock().unwrap().clone()).unwrap();
-    assert_eq!(timeline.lines().count() as u64, report.summary.counts.values().map(|c| c.sent).sum::<u64>());
+    assert_eq!(
+        timeline.lines().count() as u64,
+        report.summary.counts.values().map(|c| c.sent).sum::<u64>()
+    );
     assert!(!timeline.contains(&busy_pid));
-    assert_eq!(report.summary.done, 1, "{}", report.summary.render(&report.cast));
+    assert_eq!(
+        report.summary.done,
+        1,
+        "{}",
+        report.summary.render(&report.cast)
+    );
 }

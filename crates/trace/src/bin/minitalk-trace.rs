@@ -136,7 +136,9 @@ fn trace(args: Args) -> Result<(), String> {
     let (stage_number, server, client) = match (&args.server, &args.client) {
         (Some(server), Some(client)) => {
             let number = match &args.protocol {
-                Some(p) => Some(stage::number(p).unwrap_or_else(|| usage(&format!("no stage {p:?}")))),
+                Some(p) => {
+                    Some(stage::number(p).unwrap_or_else(|| usage(&format!("no stage {p:?}"))))
+                }
                 None => None,
             };
             (number, Some(server.clone()), Some(client.clone()))
@@ -188,9 +190,15 @@ fn trace(args: Args) -> Result<(), String> {
 
     let (summary, window, cast, header) = if let Some(path) = &args.replay {
         let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let (summary, window, cast, _) = minitalk_trace::replay(BufReader::new(file), protocol, outputs)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        (summary, window, cast, format!("replay of {}", path.display()))
+        let (summary, window, cast, _) =
+            minitalk_trace::replay(BufReader::new(file), protocol, outputs)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        (
+            summary,
+            window,
+            cast,
+            format!("replay of {}", path.display()),
+        )
     } else {
         let (server, client) = match (server, client) {
             (Some(s), Some(c)) => (s, c),
@@ -221,7 +229,15 @@ fn trace(args: Args) -> Result<(), String> {
             let status = status.map_or("still running".into(), |s| s.to_string());
             let said = String::from_utf8_lossy(stderr);
             let said = said.lines().last().unwrap_or("");
-            header.push_str(&format!("\nclient {}: {status}{}", i + 1, if said.is_empty() { String::new() } else { format!(" ({said})") }));
+            header.push_str(&format!(
+                "\nclient {}: {status}{}",
+                i + 1,
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({said})")
+                }
+            ));
         }
         let printed = String::from_utf8_lossy(&report.server_stdout);
         for line in printed.lines().take(5) {
@@ -237,15 +253,27 @@ fn trace(args: Args) -> Result<(), String> {
         .iter()
         .map(|l| format!("{} (PID {})", l.name(), l.pid))
         .collect();
-    let _ = writeln!(out, "{}\n{}\n{}", lanes.join(", "), header, summary.render(&cast));
+    let _ = writeln!(
+        out,
+        "{}\n{}\n{}",
+        lanes.join(", "),
+        header,
+        summary.render(&cast)
+    );
     if let (Some(path), Some(window)) = (&args.svg, window) {
         let title = args.title.clone().unwrap_or_else(|| match stage_number {
             Some(n) => format!("stage {n:02}: bits {}..{}", args.bits.0, args.bits.1),
             None => format!("bits {}..{}", args.bits.0, args.bits.1),
         });
         let picture = minitalk_trace::svg::render(&window, &cast, &title, protocol.sleeps());
-        std::fs::write(path, picture).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        let _ = writeln!(out, "SVG timeline of {} signals: {}", window.signals().len(), path.display());
+        std::fs::write(path, picture)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let _ = writeln!(
+            out,
+            "SVG timeline of {} signals: {}",
+            window.signals().len(),
+            path.display()
+        );
     }
     Ok(())
 }
@@ -303,7 +331,11 @@ fn plan(args: &Args, server: PathBuf, client: PathBuf, words: Vec<OsString>) -> 
 fn install_stop_handlers() {
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
     // No SA_RESTART: the wait in the run's loop returns at once.
-    let action = SigAction::new(SigHandler::Handler(on_stop), SaFlags::empty(), SigSet::empty());
+    let action = SigAction::new(
+        SigHandler::Handler(on_stop),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
     for signal in [Signal::SIGINT, Signal::SIGTERM] {
         // SAFETY: `on_stop` only stores an atomic.
         let _ = unsafe { sigaction(signal, &action) };
