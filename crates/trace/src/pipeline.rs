@@ -83,10 +83,10 @@ impl Pipeline {
             return;
         };
         self.events += 1;
-        if let (true, Kind::Fork { child }) = (self.live, &event.kind) {
-            if let Some(pid) = thread_group(*child).filter(|&pid| pid != *child) {
-                self.decoder.thread(*child, pid);
-            }
+        if let (true, Kind::Fork { child }) = (self.live, &event.kind)
+            && let Some(pid) = thread_group(*child).filter(|&pid| pid != *child)
+        {
+            self.decoder.thread(*child, pid);
         }
         self.record(line, &event);
         let mut ready = std::mem::take(&mut self.ready);
@@ -142,10 +142,10 @@ impl Pipeline {
         self.threads_written = cast.threads().len();
         text.push_str(line.trim_end());
         text.push('\n');
-        if let Some(raw) = &mut self.outputs.raw {
-            if let Err(e) = raw.write_all(text.as_bytes()) {
-                self.error.get_or_insert(e);
-            }
+        if let Some(raw) = &mut self.outputs.raw
+            && let Err(e) = raw.write_all(text.as_bytes())
+        {
+            self.error.get_or_insert(e);
         }
     }
 

@@ -75,10 +75,10 @@ impl Cast {
 
     /// Thread `tid` belongs to process `pid`.
     pub fn thread(&mut self, tid: i32, pid: i32) {
-        if let Some(lane) = self.lane_of(pid) {
-            if self.lane_of(tid).is_none() {
-                self.threads.push((tid, lane));
-            }
+        if let Some(lane) = self.lane_of(pid)
+            && self.lane_of(tid).is_none()
+        {
+            self.threads.push((tid, lane));
         }
     }
 

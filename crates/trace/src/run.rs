@@ -95,6 +95,9 @@ pub struct Plan {
     pub client: Program,
     /// One client per message, all started at once.
     pub messages: Vec<Vec<u8>>,
+    /// Give each client its message on stdin, with `-` as the argument (stage 05 on; an
+    /// argument cannot exceed 128 KiB).
+    pub stdin: bool,
     pub stray: Option<Stray>,
     pub scheduling: Scheduling,
     /// How long the clients may take before the run is stopped.
@@ -208,8 +211,9 @@ struct Session {
 
 impl Session {
     fn start(instance: &mut Instance) -> io::Result<Session> {
-        // Enough room for bursts: 4 MiB per CPU (the default is about 1.4 MiB).
-        instance.write("buffer_size_kb", "4096")?;
+        // Room for bursts while the reader is not scheduled: 16 MiB per CPU (the default
+        // is about 1.4 MiB). What still overflows is counted and reported.
+        instance.write("buffer_size_kb", "16384")?;
         instance.write("options/event-fork", "1")?;
         // SAFETY: gettid has no preconditions.
         let me = unsafe { libc::gettid() };
@@ -280,11 +284,16 @@ impl Session {
 
         for (n, message) in plan.messages.iter().enumerate() {
             // The client's own arguments come first (see `Held::spawn`), then these.
-            let args: Vec<OsString> = vec![
-                pid.to_string().into(),
-                std::os::unix::ffi::OsStringExt::from_vec(message.clone()),
-            ];
-            let held = Held::spawn(&plan.client, &args, plan.scheduling, true)?;
+            let shown: OsString = if plan.stdin {
+                "-".into()
+            } else {
+                std::os::unix::ffi::OsStringExt::from_vec(message.clone())
+            };
+            let args: Vec<OsString> = vec![pid.to_string().into(), shown];
+            let mut held = Held::spawn(&plan.client, &args, plan.scheduling, true)?;
+            if plan.stdin {
+                held.feed(message.clone());
+            }
             admit(instance, held.pid())?;
             pipeline
                 .decoder_mut()
@@ -302,14 +311,15 @@ impl Session {
         let mut stopped_server = false;
         loop {
             self.pump(pipeline, Duration::from_millis(20));
-            if let Some(at) = plan.stop_server_at {
-                if !stopped_server && pipeline.summary.items_sent() > at {
-                    // Our own child, by its PID: it stops answering, the client's
-                    // timeout runs. It is continued before it is ended.
-                    let _ = kill(Pid::from_raw(pid), Signal::SIGSTOP);
-                    programs.stopped_server = Some(pid);
-                    stopped_server = true;
-                }
+            if let Some(at) = plan.stop_server_at
+                && !stopped_server
+                && pipeline.summary.items_sent() > at
+            {
+                // Our own child, by its PID: it stops answering, the client's
+                // timeout runs. It is continued before it is ended.
+                let _ = kill(Pid::from_raw(pid), Signal::SIGSTOP);
+                programs.stopped_server = Some(pid);
+                stopped_server = true;
             }
             if stop.load(Ordering::Relaxed) {
                 return Ok(Some("interrupted".into()));
@@ -486,7 +496,11 @@ impl Held {
             .args(&program.args)
             .args(args)
             .envs(program.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null());
+            .stdin(if is_client {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            });
         let read_fd = read.as_raw_fd();
         let realtime = is_client && scheduling == Scheduling::ClientFirst;
         let one_cpu = scheduling != Scheduling::Free;
@@ -539,6 +553,15 @@ impl Held {
         self.child.id() as i32
     }
 
+    /// Write `bytes` to the program's stdin from a thread, then close it.
+    fn feed(&mut self, bytes: Vec<u8>) {
+        if let Some(mut stdin) = self.child.stdin.take() {
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(&bytes);
+            });
+        }
+    }
+
     fn go(&self) -> Result<(), Error> {
         nix::unistd::write(&self.release, b"go\n")
             .map(drop)
@@ -565,9 +588,7 @@ impl Held {
     }
 
     /// Let a client run, collecting its output.
-    fn release_collecting(
-        mut self,
-    ) -> Result<(Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>), Error> {
+    fn release_collecting(mut self) -> Result<Running, Error> {
         let out = collect(self.child.stdout.take().expect("piped"));
         let err = collect(self.child.stderr.take().expect("piped"));
         self.go()?;
@@ -608,11 +629,13 @@ pub fn pid_in(line: &[u8]) -> Option<i32> {
     }
     plain
         .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| !w.is_empty())
-        .last()
+        .rfind(|w| !w.is_empty())
         .and_then(|w| w.parse().ok())
         .filter(|&pid| pid > 0)
 }
+
+/// A client that runs, and the threads collecting its stdout and stderr.
+type Running = (Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>);
 
 struct ServerLines {
     first: mpsc::Receiver<Option<i32>>,
@@ -626,7 +649,7 @@ struct Programs {
     server: Option<Child>,
     server_lines: Option<ServerLines>,
     server_output: Option<(Vec<u8>, Vec<u8>)>,
-    clients: Vec<(Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>)>,
+    clients: Vec<Running>,
     client_status: Vec<Option<ExitStatus>>,
     others: Vec<Child>,
     stopped_server: Option<i32>,

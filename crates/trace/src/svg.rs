@@ -322,10 +322,10 @@ fn quiet_bands(
         if s.from == lane {
             moments.push(s.time_ns);
         }
-        if s.to == lane {
-            if let Some((at, _)) = s.taken {
-                moments.push(at);
-            }
+        if s.to == lane
+            && let Some((at, _)) = s.taken
+        {
+            moments.push(at);
         }
     }
     moments.sort_unstable();

@@ -23,6 +23,7 @@ fn with_no_pause_and_the_client_first_the_kernel_reports_merged_signals() {
         server: Program::new(programs.server_command().get_program()),
         client: Program::new(programs.client_command().get_program()).env("MINITALK_DELAY_US", "0"),
         messages: vec![b"hi".to_vec()],
+        stdin: false,
         stray: None,
         scheduling: Scheduling::ClientFirst,
         deadline: minitalk_kit::DEADLINE,

@@ -22,6 +22,7 @@ fn plan(stray: Option<Stray>, message: &[u8]) -> Plan {
         server: Program::new(programs.server_command().get_program()),
         client: Program::new(programs.client_command().get_program()),
         messages: vec![message.to_vec()],
+        stdin: false,
         stray,
         scheduling: Scheduling::Free,
         deadline: minitalk_kit::DEADLINE,

@@ -50,6 +50,10 @@ struct Args {
     /// Stage 07's payload mode: 64 bits per signal
     #[arg(long)]
     payload: bool,
+    /// The message is this file's contents, given to the client on stdin with `-` as its
+    /// argument (stages 05 to 07; an argument cannot exceed 128 KiB)
+    #[arg(long, value_name = "FILE")]
+    message_file: Option<PathBuf>,
     /// An extra argument for every client, before `<pid> <message>` (repeatable)
     #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
     client_arg: Vec<OsString>,
@@ -135,12 +139,10 @@ fn trace(args: Args) -> Result<(), String> {
     let mut words = args.words.clone();
     let (stage_number, server, client) = match (&args.server, &args.client) {
         (Some(server), Some(client)) => {
-            let number = match &args.protocol {
-                Some(p) => {
-                    Some(stage::number(p).unwrap_or_else(|| usage(&format!("no stage {p:?}"))))
-                }
-                None => None,
-            };
+            let number = args
+                .protocol
+                .as_ref()
+                .map(|p| stage::number(p).unwrap_or_else(|| usage(&format!("no stage {p:?}"))));
             (number, Some(server.clone()), Some(client.clone()))
         }
         _ if args.replay.is_some() => {
@@ -302,12 +304,19 @@ fn plan(args: &Args, server: PathBuf, client: PathBuf, words: Vec<OsString>) -> 
         .into_iter()
         .map(std::os::unix::ffi::OsStringExt::into_vec)
         .collect();
+    if let Some(path) = &args.message_file {
+        match std::fs::read(path) {
+            Ok(bytes) => messages = vec![bytes],
+            Err(e) => usage(&format!("cannot read {}: {e}", path.display())),
+        }
+    }
     if messages.is_empty() {
         messages.push(b"hi".to_vec());
     }
     Plan {
         server,
         client,
+        stdin: args.message_file.is_some(),
         messages,
         stray: match (args.stray, args.stray_before) {
             (Some(n), _) => Some(Stray::During(n)),
