@@ -13,6 +13,32 @@ use crate::record::{Cast, Role};
 use crate::summary::Summary;
 use crate::svg::Window;
 
+/// A writer whose bytes can be read afterwards, from another clone of it: an output kept
+/// in memory (a test's timeline or raw record).
+#[derive(Clone, Debug, Default)]
+pub struct Shared(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Shared {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl Write for Shared {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// What to produce besides the summary.
 #[derive(Default)]
 pub struct Outputs {

@@ -8,27 +8,13 @@
 //! - `06-two-clients-stray`: stage 06, clients "first" and "second" at once, and a
 //!   stray shell sending three rounds meanwhile.
 
-use std::io::{BufReader, Write};
-use std::sync::{Arc, Mutex};
+use std::io::BufReader;
 
+use minitalk_trace::pipeline::Shared;
 use minitalk_trace::record::{Cast, Role};
 use minitalk_trace::summary::Summary;
 use minitalk_trace::svg::{self, Window};
 use minitalk_trace::{Outputs, Protocol, replay};
-
-/// A writer whose bytes the test can read afterwards.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 struct Replayed {
     summary: Summary,
@@ -53,7 +39,7 @@ fn replayed(name: &str, stage: u32) -> Replayed {
         "{name}: a recorded event names a process outside the run"
     );
     let svg = svg::render(&window.unwrap(), &cast, name, protocol.sleeps());
-    let timeline = String::from_utf8(timeline.0.lock().unwrap().clone()).unwrap();
+    let timeline = timeline.text();
     Replayed {
         summary,
         cast,

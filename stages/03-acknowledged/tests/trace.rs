@@ -8,11 +8,10 @@
 //! - Isolation: a busy process that signals itself all along, beside the run, never
 //!   appears in the trace: not in the kernel's buffer, not in any output.
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
 
+use minitalk_trace::pipeline::Shared;
 use minitalk_trace::record::Role;
 use minitalk_trace::{Outputs, Plan, Program, Protocol, Report, Scheduling, Stray, run};
 
@@ -89,20 +88,6 @@ fn under_a_stray_sender_no_answer_is_lost_and_the_stray_gets_none() {
     assert!(report.clients[0].0.is_some_and(|s| s.success()), "{shown}");
 }
 
-/// A writer whose bytes the test reads afterwards.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn no_event_of_a_busy_process_beside_the_run_appears() {
     if let Err(why) = minitalk_trace::tracefs::open() {
@@ -145,7 +130,7 @@ fn no_event_of_a_busy_process_beside_the_run_appears() {
         .iter()
         .map(|l| l.pid.to_string())
         .collect();
-    let raw = String::from_utf8(raw.0.lock().unwrap().clone()).unwrap();
+    let raw = raw.text();
     let busy_pid = busy.pid().to_string();
     for line in raw.lines().filter(|l| !l.starts_with('#')) {
         let event = minitalk_trace::event::parse(line).expect("the record holds only events");
@@ -164,7 +149,7 @@ fn no_event_of_a_busy_process_beside_the_run_appears() {
             );
         }
     }
-    let timeline = String::from_utf8(timeline.0.lock().unwrap().clone()).unwrap();
+    let timeline = timeline.text();
     assert_eq!(
         timeline.lines().count() as u64,
         report.summary.counts.values().map(|c| c.sent).sum::<u64>()
