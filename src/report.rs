@@ -36,6 +36,8 @@ pub struct Check<'a> {
     pub reference: Option<&'a Files>,
     /// Whether the unit is an exercise (started, or holding stubs).
     pub started: bool,
+    /// The parts the exercise asks for (those `start` stubbed).
+    pub exercise: &'a [String],
     pub run: &'a TestRun,
     /// The files outside `src/` that differ from the reference: then the check cannot pass.
     pub changed_spec: &'a [String],
@@ -224,7 +226,7 @@ impl Check<'_> {
                         "(still a stub; 0 failing tests trace to it)",
                         "(still a stub)",
                     )
-                } else if !differing.contains(&part.name) {
+                } else if !differing.contains(&part.name) && !self.exercise.contains(&part.name) {
                     if self.started {
                         "the reference's code (not part of this exercise)".to_owned()
                     } else {

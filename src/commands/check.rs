@@ -46,12 +46,22 @@ impl Workbook {
         let found = self.parts(unit, &files)?;
         let changed_spec = changed_spec(reference.as_ref(), &files);
         let next = self.workspace.next_unit(unit);
+        let exercise: Vec<String> = match self.state.read(unit).started {
+            Some(started) => started.parts,
+            // Stubs without a record of the start: the parts still stubs.
+            None => found
+                .iter()
+                .filter(|p| p.is_stub(&files))
+                .map(|p| p.name.clone())
+                .collect(),
+        };
         let verdict = Check {
             unit,
             parts: &found,
             files: &files,
             reference: reference.as_ref(),
             started,
+            exercise: &exercise,
             run: &run,
             changed_spec: &changed_spec,
             log: shown_log,
