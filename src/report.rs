@@ -214,18 +214,13 @@ impl Check<'_> {
             let width = self.parts.iter().map(|p| p.name.len()).max().unwrap_or(0);
             for part in self.parts {
                 let blamed = traced.iter().filter(|(_, t)| t.blames(&part.name)).count();
-                let tests = |n: usize| {
-                    if n == 1 {
-                        "1 failing test".to_owned()
-                    } else {
-                        format!("{n} failing tests")
-                    }
+                let traced_here = match blamed {
+                    0 => String::new(),
+                    1 => "; 1 failing test traces to it".to_owned(),
+                    n => format!("; {n} failing tests trace to it"),
                 };
                 let state = if part.is_stub(self.files) {
-                    format!("to do (still a stub; {} trace to it)", tests(blamed)).replace(
-                        "(still a stub; 0 failing tests trace to it)",
-                        "(still a stub)",
-                    )
+                    format!("to do (still a stub{traced_here})")
                 } else if !differing.contains(&part.name) && !self.exercise.contains(&part.name) {
                     if self.started {
                         "the reference's code (not part of this exercise)".to_owned()
@@ -235,7 +230,7 @@ impl Check<'_> {
                 } else if !built {
                     "written; not checked, the stage does not build".to_owned()
                 } else if blamed > 0 {
-                    format!("written, failing ({} trace to it)", tests(blamed))
+                    format!("written, failing ({})", &traced_here[2..])
                 } else {
                     passing_parts.push(part.name.clone());
                     "written, passing".to_owned()

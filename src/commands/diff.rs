@@ -54,37 +54,24 @@ impl Workbook {
         if consecutive {
             println!("(as {}/stage.toml [carried] lists it)", b.rel_dir);
         }
-        println!();
-        println!("Kept the same ({}):", same.len());
-        for path in &same {
-            println!("  {}", path.display());
-        }
-        if same.is_empty() {
-            println!("  (none)");
-        }
-        println!();
-        println!("Changed ({}):", changed.len());
-        for path in &changed {
-            println!("  {}", path.display());
-        }
-        if changed.is_empty() {
-            println!("  (none)");
-        }
-        println!();
-        println!("New in {} ({}):", b.package, new.len());
-        for path in &new {
-            let lines = b_files.get(*path).map_or(0, |t| t.lines().count());
-            println!("  {} ({lines} lines)", path.display());
-        }
-        if new.is_empty() {
-            println!("  (none)");
-        }
+        let line_count = |path: &PathBuf| {
+            let lines = b_files.get(path).map_or(0, |t| t.lines().count());
+            format!("{} ({lines} lines)", path.display())
+        };
+        print_list(
+            "Kept the same",
+            same.iter().map(|p| p.display().to_string()),
+        );
+        print_list("Changed", changed.iter().map(|p| p.display().to_string()));
+        print_list(
+            &format!("New in {}", b.package),
+            new.iter().map(|p| line_count(p)),
+        );
         if !gone.is_empty() {
-            println!();
-            println!("Only in {} ({}):", a.package, gone.len());
-            for path in &gone {
-                println!("  {}", path.display());
-            }
+            print_list(
+                &format!("Only in {}", a.package),
+                gone.iter().map(|p| p.display().to_string()),
+            );
         }
         for path in &changed {
             let (Some(old), Some(new)) = (a_files.get(path), b_files.get(path)) else {
@@ -94,6 +81,20 @@ impl Workbook {
             print!("{}", unified(old, new, &a.shown(path), &b.shown(path)));
         }
         Ok(0)
+    }
+}
+
+/// `Title (N):` and one line per entry, or `(none)`.
+fn print_list(title: &str, entries: impl ExactSizeIterator<Item = String>) {
+    println!();
+    println!("{title} ({}):", entries.len());
+    let mut any = false;
+    for entry in entries {
+        println!("  {entry}");
+        any = true;
+    }
+    if !any {
+        println!("  (none)");
     }
 }
 

@@ -387,8 +387,7 @@ fn check_traces_a_hang_and_a_wrong_answer_to_the_part_written_and_shows_the_firs
         "{said}"
     );
     assert!(
-        said.contains("double  written, failing (1 failing test trace to it)")
-            || said.contains("double  written, failing"),
+        said.contains("double  written, failing (1 failing test traces to it)"),
         "{said}"
     );
     assert!(said.contains("greet   the reference's code"), "{said}");
