@@ -45,6 +45,8 @@ pub struct Check<'a> {
     pub log: PathBuf,
     /// The unit after this one.
     pub next: Option<&'a Unit>,
+    /// Whether `watch` runs the check (then it need not say how to check again).
+    pub watching: bool,
 }
 
 /// What a check concluded.
@@ -318,6 +320,14 @@ impl Check<'_> {
         } else {
             "fail"
         };
+        if result == "pass" && self.started && !warnings.is_empty() {
+            line(String::new());
+            line(
+                "The tests pass, but the compiler warns about the stage's code (above): a variable or import \
+                 left unused is often the sign of a step left out. Look at the warnings before you move on."
+                    .into(),
+            );
+        }
         line(String::new());
         for text in self.next_steps(result, &traced) {
             line(text);
@@ -393,9 +403,11 @@ impl Check<'_> {
                 unit.package, test.name
             ));
         }
-        lines.push(format!(
-            "  check again:  {TOOL} check {id}   (or `{TOOL} watch {id}`: a check on every save)"
-        ));
+        if !self.watching {
+            lines.push(format!(
+                "  check again:  {TOOL} check {id}   (or `{TOOL} watch {id}`: a check on every save)"
+            ));
+        }
         lines
     }
 }

@@ -11,19 +11,14 @@ use crate::workspace::{Files, Unit, write_file};
 impl Workbook {
     pub fn check(&self, name: &str, verbose: bool) -> CommandResult {
         let unit = self.unit(name)?;
-        let verdict = self.run_check(&unit, verbose)?;
+        let verdict = self.run_check(&unit, verbose, false)?;
         print!("{}", verdict.text);
         Ok(if verdict.result == "pass" { 0 } else { 1 })
     }
 
     /// Run the check and record its result; the summary is for the caller to print.
-    pub fn run_check(&self, unit: &Unit, verbose: bool) -> Result<Verdict, String> {
-        for path in self.remove_scaffold_lines(unit)? {
-            println!(
-                "{} holds no stub any more: the `#![allow(…)]` line `start` put in it is gone, so the compiler's warnings about your code there show.",
-                unit.shown(&path)
-            );
-        }
+    pub fn run_check(&self, unit: &Unit, verbose: bool, watching: bool) -> Result<Verdict, String> {
+        self.prepare(unit)?;
         let files = unit.read_files()?;
         let log = self.state.log_file(unit);
         let shown_log = relative(&self.workspace.root, &log);
@@ -66,6 +61,7 @@ impl Workbook {
             changed_spec: &changed_spec,
             log: shown_log,
             next: next.as_ref(),
+            watching,
         }
         .verdict();
         self.state.update(unit, |state| {
@@ -79,6 +75,18 @@ impl Workbook {
             });
         })?;
         Ok(verdict)
+    }
+
+    /// What a check does to the files before it runs: take the scaffold line out of
+    /// every file that holds no stub any more, and say so.
+    pub fn prepare(&self, unit: &Unit) -> Result<(), String> {
+        for path in self.remove_scaffold_lines(unit)? {
+            println!(
+                "{} holds no stub any more: the `#![allow(…)]` line `start` put in it is gone, so the compiler's warnings about your code there show.",
+                unit.shown(&path)
+            );
+        }
+        Ok(())
     }
 
     /// Take the scaffold line out of every file that holds no stub any more.

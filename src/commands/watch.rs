@@ -28,10 +28,11 @@ impl Workbook {
             .map_err(|e| format!("cannot watch {}: {e}", unit.rel_dir))?;
         loop {
             clear_screen();
-            // A file written from now on makes the next check; the check's own writes
-            // (the scaffold line it removes) come before.
+            // The check's own writes (the scaffold lines it removes) come first; a file
+            // written from then on makes the next check.
+            self.prepare(&unit)?;
             let started = SystemTime::now();
-            let verdict = self.run_check(&unit, false)?;
+            let verdict = self.run_check(&unit, false, true)?;
             print!("{}", verdict.text);
             println!();
             println!(
