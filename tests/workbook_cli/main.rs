@@ -434,6 +434,10 @@ fn check_shows_the_compilers_warnings_about_the_learners_code() {
         warnings.contains("src/lib.rs:6:") && warnings.contains("unused variable: `unused`"),
         "{said}"
     );
+    assert!(
+        said.contains("The tests pass, but the compiler warns"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -594,5 +598,9 @@ fn watch_checks_again_when_a_file_of_the_stage_changes() {
             .iter()
             .any(|l| l.contains("double  written, passing")),
         "{second:?}"
+    );
+    assert!(
+        !second.iter().any(|l| l.contains("check again:")),
+        "watch checks again by itself: {second:?}"
     );
 }
