@@ -441,6 +441,33 @@ fn check_shows_the_compilers_warnings_about_the_learners_code() {
 }
 
 #[test]
+fn check_of_a_stage_that_does_not_build_shows_the_errors_and_where() {
+    let copy = copy("check_build_error");
+    expect(&copy, &["start", "90", "double"], 0);
+    write(&copy, TOY_LIB, &toy_with_double("n * two"));
+    let said = expect(&copy, &["check", "90"], 1);
+    assert!(heading(&said).ends_with("does not build"), "{said}");
+    let errors = said
+        .split("Compiler errors:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        errors.contains("stages/90-toy/src/lib.rs:6:") && errors.contains("`two`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("double  written; not checked, the stage does not build"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Next: fix the first compiler error"),
+        "{said}"
+    );
+    let list = expect(&copy, &["list"], 0);
+    assert!(list.contains("last check: does not build"), "{list}");
+}
+
+#[test]
 fn a_pass_offers_the_next_stage_and_list_counts_the_parts_done() {
     let copy = copy("pass_and_list");
     let list = expect(&copy, &["list"], 0);
