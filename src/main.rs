@@ -1,36 +1,77 @@
-//! `cargo run -p workbook -- <command>`: do the stages as exercises.
+//! `cargo run -p workbook -- <command>`: do the stages as exercises. The command line is
+//! clap's; `cargo run -p workbook -- help` prints it.
 //!
-//! ```text
-//! list                      every stage: reference, exercise started, exercise passing
-//! start <stage> [<name>…]   turn the stage into its exercise (all its parts, or those named)
-//! check <stage> [-q]        run `cargo test -p stage-NN` and sum up, exercise by exercise
-//! hint <stage> [<name>]     the next hint for an exercise (the first unfinished one)
-//! solution <stage> [<name>] print the reference code of an exercise
-//! reset <stage> | --all     show your changes, save them, restore the reference
-//! ```
-//!
-//! `<stage>` is a number (`1`, `01`) or a name (`stage-01`, `01-naive`). `--root <dir>`
-//! names the workspace (by default, the one around the current directory).
 //! Exit codes: 0 done (for `check`: the tests pass), 1 failed, 2 usage error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use nix::sys::signal::{SigHandler, Signal, signal};
-use workbook::exercise::{Workbook, Workspace};
+use workbook::commands::{CommandResult, Workbook};
+use workbook::workspace::Workspace;
 
-const USAGE: &str = "\
-usage: cargo run -p workbook -- <command>
+/// Do the minitalk workbook's stages as exercises: the lesson's code of a stage becomes
+/// stubs for you to write, and its tests check your code.
+#[derive(Parser)]
+#[command(
+    name = "workbook",
+    bin_name = "cargo run -p workbook --",
+    after_help = "A STAGE is a number (03), a package (stage-03) or a directory (03-acknowledged).\n\
+                  Exit codes: 0 done (for check: the tests pass), 1 failed, 2 usage error."
+)]
+struct Cli {
+    /// The workspace to work in (by default, the one around the current directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
 
-  list                       every stage and its state
-  start <stage> [<part>…]    turn a stage into an exercise (all its parts, or those named)
-  check <stage> [-q]         run the stage's tests and sum them up, part by part
-  hint <stage> [<part>]      the next hint (for the first unfinished part by default)
-  solution <stage> [<part>]  print the reference code of a part (or of all)
-  reset <stage>              show your changes, save them, restore the reference
-  reset --all                the same for every stage that is an exercise
-
-<stage> is a number (01) or a name (stage-01). Options: --root <workspace directory>.";
+#[derive(Subcommand)]
+enum Command {
+    /// Every stage, its state, and the parts done
+    List,
+    /// Turn a stage into its exercise: its parts (all, or those named) become stubs
+    Start {
+        stage: String,
+        /// Only these parts (by default, every part of the stage)
+        parts: Vec<String>,
+        /// Start even though the stage has changes not committed to git (they become part of
+        /// what `reset` restores)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Run the stage's tests and sum them up, part by part
+    Check {
+        stage: String,
+        /// Show cargo's whole output too (otherwise it goes to a log file under .workbook/logs)
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Check the stage, and again each time one of its files changes (Ctrl-C stops)
+    Watch { stage: String },
+    /// The next hint for a part (by default, the first part still to do)
+    Hint { stage: String, part: Option<String> },
+    /// The reference code of a part (by default, of every part)
+    Solution { stage: String, part: Option<String> },
+    /// Show your changes, save them under .workbook/saved, and restore the reference
+    Reset {
+        #[arg(required_unless_present = "all")]
+        stage: Option<String>,
+        /// Every stage that is an exercise
+        #[arg(long, conflicts_with = "stage")]
+        all: bool,
+    },
+    /// Bring back work that `reset` saved (the latest, or the one named)
+    Restore {
+        stage: String,
+        /// A name under .workbook/saved/<stage>/, e.g. 2026-05-01T12-30-05Z
+        saved: Option<String>,
+    },
+    /// What stage TO changes from stage FROM: files kept, changed (as diffs), and new
+    Diff { from: String, to: String },
+}
 
 fn main() -> ExitCode {
     // Like any filter, stop quietly when the reader of our output goes away (`… | head`)
@@ -38,17 +79,10 @@ fn main() -> ExitCode {
     // before doing it, so dying on a print never leaves a half-done change behind.
     // SAFETY: restoring the default action installs no handler.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut root: Option<PathBuf> = None;
-    if let Some(at) = args.iter().position(|a| a == "--root") {
-        if at + 1 >= args.len() {
-            return usage("--root needs a directory");
-        }
-        root = Some(args.remove(at + 1).into());
-        args.remove(at);
-    }
-    let start = match root {
-        Some(root) => root,
+    // clap prints usage errors on stderr and exits 2; help and --version on stdout, 0.
+    let cli = Cli::parse();
+    let start = match &cli.root {
+        Some(root) => root.clone(),
         None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
     };
     let Some(workspace) = Workspace::find(&start)
@@ -60,32 +94,8 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(1);
     };
-    let workbook = Workbook::new(workspace);
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match words[..] {
-        [] | ["help" | "-h" | "--help"] => {
-            println!("{USAGE}");
-            Ok(0)
-        }
-        ["list"] => workbook.list(),
-        ["start", stage, ref names @ ..] => {
-            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-            workbook.start(stage, &names)
-        }
-        ["check", stage] => workbook.check(stage, false),
-        ["check", stage, "-q" | "--quiet"] | ["check", "-q" | "--quiet", stage] => {
-            workbook.check(stage, true)
-        }
-        ["hint", stage] => workbook.hint(stage, None),
-        ["hint", stage, name] => workbook.hint(stage, Some(name)),
-        ["solution", stage] => workbook.solution(stage, None),
-        ["solution", stage, name] => workbook.solution(stage, Some(name)),
-        ["reset", "--all" | "all"] => workbook.reset_all(),
-        ["reset", stage] => workbook.reset(stage),
-        _ => return usage(&format!("unknown command: {}", args.join(" "))),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code as u8),
+    match run(&Workbook::new(workspace), cli.command) {
+        Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("workbook: {message}");
             ExitCode::from(1)
@@ -93,7 +103,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage(message: &str) -> ExitCode {
-    eprintln!("workbook: {message}\n{USAGE}");
-    ExitCode::from(2)
+fn run(workbook: &Workbook, command: Command) -> CommandResult {
+    match command {
+        Command::List => workbook.list(),
+        Command::Start {
+            stage,
+            parts,
+            force,
+        } => workbook.start(&stage, &parts, force),
+        Command::Check { stage, verbose } => workbook.check(&stage, verbose),
+        Command::Watch { stage } => workbook.watch(&stage),
+        Command::Hint { stage, part } => workbook.hint(&stage, part.as_deref()),
+        Command::Solution { stage, part } => workbook.solution(&stage, part.as_deref()),
+        Command::Reset { all: true, .. } => workbook.reset_all(),
+        Command::Reset { stage, .. } => workbook.reset(stage.as_deref().unwrap_or_default()),
+        Command::Restore { stage, saved } => workbook.restore(&stage, saved.as_deref()),
+        Command::Diff { from, to } => workbook.diff(&from, &to),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use workbook::exercise::markers;
-use workbook::exercise::stages::{self, Stage, Workspace, read_tree};
+use workbook::markers;
+use workbook::parts::{self, Part};
+use workbook::workspace::{Files, Unit, Workspace, read_tree};
 
 fn workspace() -> Workspace {
     Workspace {
@@ -23,16 +24,15 @@ fn workspace() -> Workspace {
 }
 
 /// The stages that have exercises, with their files.
-fn marked_stages(workspace: &Workspace) -> Vec<(Stage, stages::Files)> {
+fn marked_stages(workspace: &Workspace) -> Vec<(Unit, Files)> {
     workspace
-        .stages()
+        .units()
         .unwrap()
         .into_iter()
         .filter_map(|stage| {
             let files = stage.read_files().unwrap();
-            let hints = stage.hints().unwrap_or_else(|e| panic!("{e}"));
-            let exercises = stages::exercises(&files, hints.as_ref())
-                .unwrap_or_else(|e| panic!("{}: {e}", stage.rel_dir()));
+            let exercises =
+                parts::parts(&stage, &files).unwrap_or_else(|e| panic!("{}: {e}", stage.rel_dir));
             (!exercises.is_empty()).then_some((stage, files))
         })
         .collect()
@@ -143,7 +143,7 @@ fn no_anchor_region_holds_an_exercise_marker() {
     // Stricter than the book's includes of today: an anchor the book includes tomorrow
     // must not show a marker either.
     let mut problems = Vec::new();
-    for stage in workspace().stages().unwrap() {
+    for stage in workspace().units().unwrap() {
         for (path, text) in stage.read_files().unwrap() {
             let mut open: Vec<&str> = Vec::new();
             for (n, line) in text.lines().enumerate() {
@@ -154,7 +154,7 @@ fn no_anchor_region_holds_an_exercise_marker() {
                 } else if markers::is_marker_line(line) && !open.is_empty() {
                     problems.push(format!(
                         "{}/{}:{}: marker inside anchor {}",
-                        stage.rel_dir(),
+                        stage.rel_dir,
                         path.display(),
                         n + 1,
                         open.join(", ")
@@ -182,39 +182,23 @@ fn included_lines_follow_mdbook() {
 fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
     let workspace = workspace();
     let mut problems = Vec::new();
-    for stage in workspace.stages().unwrap() {
+    for stage in workspace.units().unwrap() {
         let files = stage.read_files().unwrap();
-        let hints = match stage.hints() {
-            Ok(hints) => hints,
-            Err(e) => {
-                problems.push(e);
-                continue;
-            }
-        };
-        let exercises = match stages::exercises(&files, hints.as_ref()) {
+        let exercises: Vec<Part> = match parts::parts(&stage, &files) {
             Ok(exercises) => exercises,
             Err(e) => {
-                problems.push(format!("{}: {e}", stage.rel_dir()));
+                problems.push(format!("{}: {e}", stage.rel_dir));
                 continue;
             }
         };
-        let Some(hints) = hints else {
-            if !exercises.is_empty() {
-                problems.push(format!(
-                    "{} marks exercises but has no {}",
-                    stage.rel_dir(),
-                    stages::HINTS_FILE
-                ));
-            }
-            continue;
-        };
-        let chapter = hints.chapter.clone().unwrap_or_default();
-        let chapter_text = fs::read_to_string(workspace.book_src().join(&chapter));
+        let manifest = &stage.manifest;
+        let chapter = &manifest.chapter;
+        let chapter_text = fs::read_to_string(workspace.book_src().join(chapter));
         if chapter_text.is_err() {
             problems.push(format!(
                 "{}/{}: chapter {chapter:?} is not a file of book/src",
-                stage.rel_dir(),
-                stages::HINTS_FILE
+                stage.rel_dir,
+                minitalk_manifest::FILE
             ));
         }
         let headings: Vec<String> = chapter_text
@@ -225,20 +209,19 @@ fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
             .map(|l| l.trim_start_matches('#').trim().to_owned())
             .collect();
         for exercise in &exercises {
-            let Some(entry) = &exercise.hints else {
+            let Some(entry) = &exercise.spec else {
                 problems.push(format!(
                     "{}: exercise {:?} has no [[exercise]] in {}",
-                    stage.rel_dir(),
+                    stage.rel_dir,
                     exercise.name,
-                    stages::HINTS_FILE
+                    minitalk_manifest::FILE
                 ));
                 continue;
             };
             if entry.what.is_empty() || entry.section.is_empty() || entry.hints.len() < 2 {
                 problems.push(format!(
                     "{}: exercise {:?} needs `what`, `section` and at least two hints",
-                    stage.rel_dir(),
-                    exercise.name
+                    stage.rel_dir, exercise.name
                 ));
             }
             // While a chapter has no sections yet it cannot be checked; once it has, every
@@ -246,33 +229,30 @@ fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
             if !headings.is_empty() && !headings.contains(&entry.section) {
                 problems.push(format!(
                     "{}: exercise {:?} points at section {:?}, which is not a heading of {chapter} (its headings: {headings:?})",
-                    stage.rel_dir(),
-                    exercise.name,
-                    entry.section
+                    stage.rel_dir, exercise.name, entry.section
                 ));
             }
         }
-        for entry in &hints.exercises {
+        for entry in &manifest.exercises {
             if !exercises.iter().any(|e| e.name == entry.name) {
                 problems.push(format!(
                     "{}/{}: [[exercise]] {:?} marks nothing in the sources",
-                    stage.rel_dir(),
-                    stages::HINTS_FILE,
+                    stage.rel_dir,
+                    minitalk_manifest::FILE,
                     entry.name
                 ));
             }
         }
-        match stages::generate(&workspace, &stage, &files, Some(&hints), None) {
+        match parts::generate(&stage, &files, None) {
             Ok(generated) => {
                 for exercise in &exercises {
                     let stubbed = generated
                         .values()
-                        .any(|text| stages::has_stub(text, &exercise.name));
+                        .any(|text| parts::has_stub(text, &exercise.name));
                     if !stubbed {
                         problems.push(format!(
                             "{}: exercise {:?} generates no stub",
-                            stage.rel_dir(),
-                            exercise.name
+                            stage.rel_dir, exercise.name
                         ));
                     }
                 }
@@ -310,13 +290,13 @@ fn sync(to: &Path, files: &BTreeMap<PathBuf, String>) {
 }
 
 /// A copy of the workspace with only `stages` as stage members.
-fn copy_workspace(workspace: &Workspace, stages: &[&Stage]) -> PathBuf {
+fn copy_workspace(workspace: &Workspace, stages: &[&Unit]) -> PathBuf {
     let root = &workspace.root;
     let mut files = BTreeMap::new();
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let members: Vec<String> = [".".to_owned(), "crates/*".to_owned()]
         .into_iter()
-        .chain(stages.iter().map(|s| s.rel_dir()))
+        .chain(stages.iter().map(|s| s.rel_dir.clone()))
         .map(|m| format!("{m:?}"))
         .collect();
     let manifest: String = manifest
@@ -341,7 +321,7 @@ fn copy_workspace(workspace: &Workspace, stages: &[&Stage]) -> PathBuf {
     }
     for stage in stages {
         for (path, text) in stage.read_files().unwrap() {
-            files.insert(Path::new(&stage.rel_dir()).join(path), text);
+            files.insert(Path::new(&stage.rel_dir).join(path), text);
         }
     }
     let copy = proof_dir().join("workspace");
@@ -376,13 +356,13 @@ fn text(output: &Output) -> String {
 
 /// Run `check` on the copy and assert that the stage builds and its tests fail,
 /// with a failing test naming each of `named`.
-fn assert_fails(copy: &Path, stage: &Stage, named: &[&str], what: &str) {
+fn assert_fails(copy: &Path, stage: &Unit, named: &[&str], what: &str) {
     let started = Instant::now();
-    let output = workbook(copy, &["check", &stage.id(), "-q"]);
+    let output = workbook(copy, &["check", &stage.id]);
     let said = text(&output);
-    let summary = &said[said.find("──── workbook check").unwrap_or(0)..];
+    let summary = &said[said.find(&format!("{} · ", stage.package)).unwrap_or(0)..];
     assert!(
-        !said.contains("does not compile"),
+        !said.contains("does not build"),
         "{what}: {} does not compile:\n{said}",
         stage.package
     );
@@ -392,17 +372,21 @@ fn assert_fails(copy: &Path, stage: &Stage, named: &[&str], what: &str) {
         "{what}: {}'s tests should fail:\n{summary}",
         stage.package
     );
-    let failing = summary
-        .split("Failing tests, and the exercises their messages name:")
-        .nth(1)
-        .and_then(|s| s.split("\n\n").next())
-        .unwrap_or("");
+    // A failure whose stub names its part is traced to it: `→ part a, b: its stub panicked`.
+    let named_by_stubs: Vec<&str> = summary
+        .lines()
+        .filter_map(|l| {
+            l.split("→ part ")
+                .nth(1)?
+                .split(": its stub panicked")
+                .next()
+        })
+        .filter(|names| !names.contains(':'))
+        .flat_map(|names| names.split(", "))
+        .collect();
     for name in named {
         assert!(
-            failing.lines().any(|l| l
-                .split_whitespace()
-                .skip(1)
-                .any(|w| w.trim_matches(',') == *name)),
+            named_by_stubs.contains(name),
             "{what}: no failing test of {} names exercise {name}:\n{summary}",
             stage.package
         );
@@ -419,20 +403,19 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
     let started = Instant::now();
     let workspace = workspace();
     let marked = marked_stages(&workspace);
-    let stages: Vec<&Stage> = marked.iter().map(|(s, _)| s).collect();
+    let stages: Vec<&Unit> = marked.iter().map(|(s, _)| s).collect();
     let copy = copy_workspace(&workspace, &stages);
     let copy_workspace = Workspace { root: copy.clone() };
 
     for (stage, reference) in &marked {
-        let copy_stage = copy_workspace.stage(&stage.id()).unwrap();
-        let hints = stage.hints().unwrap();
-        let exercises = stages::exercises(reference, hints.as_ref()).unwrap();
+        let copy_stage = copy_workspace.unit(&stage.id).unwrap();
+        let exercises = parts::parts(stage, reference).unwrap();
 
         // The whole exercise: it compiles, and the tests fail. (With a single part, it is
         // also that part's own proof, below.)
         let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
         let alone = names.len() == 1;
-        let output = workbook(&copy, &["start", &stage.id()]);
+        let output = workbook(&copy, &["start", &stage.id]);
         assert!(output.status.success(), "{}", text(&output));
         assert_fails(
             &copy,
@@ -451,9 +434,9 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
         // Each part alone: its stub is enough to fail the tests, and a failing test's
         // message names it (so the learner is told what is missing, and where to read).
         for exercise in exercises.iter().filter(|_| !alone) {
-            let output = workbook(&copy, &["reset", &stage.id()]);
+            let output = workbook(&copy, &["reset", &stage.id]);
             assert!(output.status.success(), "{}", text(&output));
-            let output = workbook(&copy, &["start", &stage.id(), &exercise.name]);
+            let output = workbook(&copy, &["start", &stage.id, &exercise.name]);
             assert!(output.status.success(), "{}", text(&output));
             assert_fails(
                 &copy,
@@ -464,7 +447,7 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
         }
 
         // Reset shows the learner's changes, saves them, and restores the reference.
-        let output = workbook(&copy, &["reset", &stage.id()]);
+        let output = workbook(&copy, &["reset", &stage.id]);
         let said = text(&output);
         assert!(output.status.success(), "{said}");
         assert!(
@@ -477,7 +460,7 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
             "reset must restore {} exactly",
             stage.package
         );
-        let saved = read_tree(&copy.join(".workbook/saved").join(&stage.dir_name)).unwrap();
+        let saved = read_tree(&copy.join(".workbook/saved").join(&stage.key)).unwrap();
         assert!(
             saved.values().any(|t| t.contains("todo!(\"exercise ")),
             "reset must keep the learner's files in .workbook/saved"

@@ -192,17 +192,24 @@ fn stub_region(source: &str, region: &Region, call: &str) -> Result<String, Mark
                 message: format!("exercise {:?} marks nothing", region.name),
             });
         }
-        return Ok(format!("{}{call};\n", region.indent));
+        let uses = outer_bindings_used(source, region);
+        let mut out = String::new();
+        if let Some(line) = use_line(&uses) {
+            out.push_str(&format!("{}{line}\n", region.indent));
+        }
+        out.push_str(&format!("{}{call};\n", region.indent));
+        return Ok(out);
     }
     let mut out = String::new();
     let mut copied = region.body.start;
     for function in functions {
         out.push_str(&source[copied..=function.open]);
         out.push('\n');
-        out.push_str(&function.indent);
-        out.push_str("    ");
-        out.push_str(call);
-        out.push('\n');
+        let inner = format!("{}    ", function.indent);
+        if let Some(line) = use_line(&function.params) {
+            out.push_str(&format!("{inner}{line}\n"));
+        }
+        out.push_str(&format!("{inner}{call}\n"));
         out.push_str(&function.indent);
         copied = function.close;
     }
@@ -210,11 +217,39 @@ fn stub_region(source: &str, region: &Region, call: &str) -> Result<String, Mark
     Ok(out)
 }
 
+/// A variable the stub must use, and whether it was declared `mut`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Binding {
+    name: String,
+    mutable: bool,
+}
+
+/// `let _ = (&a, &mut b);`: the stub uses the variables the learner's code will use, so
+/// the compiler has no "unused variable" to warn about while the part is a stub, and no
+/// blanket `allow` is needed: once the learner's code replaces the stub, an unused
+/// variable in it warns (often the sign of a wrong answer).
+fn use_line(bindings: &[Binding]) -> Option<String> {
+    let refs: Vec<String> = bindings
+        .iter()
+        .map(|b| format!("&{}{}", if b.mutable { "mut " } else { "" }, b.name))
+        .collect();
+    let what = match refs.len() {
+        0 => return None,
+        1 => refs[0].clone(),
+        _ => format!("({})", refs.join(", ")),
+    };
+    Some(format!("let _ = {what}; {STUB_USES}"))
+}
+
+/// The comment on the stub's `let _ = …` line.
+pub const STUB_USES: &str = "// (the stub uses these; your code replaces it)";
+
 /// A function whose body a stub replaces: the byte offsets of its body's braces.
 struct Function {
     indent: String,
     open: usize,
     close: usize,
+    params: Vec<Binding>,
 }
 
 /// The non-`const` functions with bodies in `region`, outermost only.
@@ -223,80 +258,41 @@ fn functions(source: &str, region: &Region) -> Result<Vec<Function>, MarkerError
     let mut found = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let Token::Word(range) = &tokens[i] else {
+        let Some(signature) = signature_at(source, &tokens, i) else {
             i += 1;
             continue;
         };
-        if &source[range.clone()] != "fn" {
-            i += 1;
-            continue;
-        }
-        // `fn` as a type (`fn(u8) -> u8`) is followed by `(`, an item by its name.
-        if !matches!(tokens.get(i + 1), Some(Token::Word(_))) {
-            i += 1;
-            continue;
-        }
-        let line = line_of(source, range.start);
-        let name = match &tokens[i + 1] {
-            Token::Word(name) => &source[name.clone()],
-            _ => unreachable!(),
-        };
-        let is_const = tokens[..i]
-            .iter()
-            .rev()
-            .take(4)
-            .take_while(|t| matches!(t, Token::Word(_) | Token::Str(_)))
-            .any(|t| matches!(t, Token::Word(w) if &source[w.clone()] == "const"));
-        // Find the body: the first `{` outside parentheses and brackets; a `;` first means
-        // a declaration without a body.
-        let mut depth = 0i32;
-        let mut j = i + 2;
-        let mut open = None;
-        let mut returns_impl = false;
-        while j < tokens.len() {
-            match &tokens[j] {
-                Token::Punct(b'(' | b'[', _) => depth += 1,
-                Token::Punct(b')' | b']', _) => depth -= 1,
-                Token::Punct(b'{', _) if depth == 0 => {
-                    open = Some(j);
-                    break;
-                }
-                Token::Punct(b';', _) if depth == 0 => break,
-                Token::Word(w) if &source[w.clone()] == "impl" && depth == 0 => {
-                    returns_impl = true;
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        let Some(open) = open else {
-            i = j + 1;
+        let fn_at = tokens[i].start();
+        let line = line_of(source, fn_at);
+        let Some(open) = signature.body else {
+            i = signature.end + 1;
             continue;
         };
         let close = matching_brace(&tokens, open).ok_or_else(|| MarkerError {
             line,
             message: format!(
-                "the body of fn {name} does not end inside exercise {:?}",
-                region.name
+                "the body of fn {} does not end inside exercise {:?}",
+                signature.name, region.name
             ),
         })?;
-        if !is_const {
-            if returns_impl {
+        if !signature.is_const {
+            if signature.returns_impl {
                 return Err(MarkerError {
                     line,
                     message: format!(
-                        "fn {name} returns `impl Trait`: a todo!() body cannot compile; leave it out of exercise {:?}",
-                        region.name
+                        "fn {} returns `impl Trait`: a todo!() body cannot compile; leave it out of exercise {:?}",
+                        signature.name, region.name
                     ),
                 });
             }
-            let line_start = source[..range.start].rfind('\n').map_or(0, |n| n + 1);
+            let line_start = source[..fn_at].rfind('\n').map_or(0, |n| n + 1);
             let line_text = &source[line_start..];
             let indent = &line_text[..line_text.len() - line_text.trim_start().len()];
             found.push(Function {
                 indent: indent.to_owned(),
                 open: tokens[open].start(),
                 close: tokens[close].start(),
+                params: signature.params,
             });
         }
         // Functions nested in this one's body are part of it.
@@ -305,12 +301,278 @@ fn functions(source: &str, region: &Region) -> Result<Vec<Function>, MarkerError
     Ok(found)
 }
 
-fn matching_brace(tokens: &[Token], open: usize) -> Option<usize> {
+/// What a `fn` item's tokens say, from the `fn` keyword to its body.
+struct Signature {
+    name: String,
+    is_const: bool,
+    returns_impl: bool,
+    params: Vec<Binding>,
+    /// The token index of the body's `{` (none for a declaration ending in `;`).
+    body: Option<usize>,
+    /// The token index where the signature ends (the `{` or `;`).
+    end: usize,
+}
+
+/// The signature of the `fn` item whose keyword is `tokens[i]`, if it is one.
+fn signature_at(source: &str, tokens: &[Token], i: usize) -> Option<Signature> {
+    let word = |k: usize| match tokens.get(k) {
+        Some(Token::Word(range)) => Some(&source[range.clone()]),
+        _ => None,
+    };
+    // `fn` as a type (`fn(u8) -> u8`) is followed by `(`, an item by its name.
+    if word(i)? != "fn" {
+        return None;
+    }
+    let name = word(i + 1)?.to_owned();
+    let is_const = tokens[..i]
+        .iter()
+        .rev()
+        .take(4)
+        .take_while(|t| matches!(t, Token::Word(_) | Token::Str(_)))
+        .any(|t| matches!(t, Token::Word(w) if &source[w.clone()] == "const"));
+    // Skip the generics (`<T: Fn(u8) -> u8>`, where `->` is no closing bracket).
+    let mut j = i + 2;
+    if matches!(tokens.get(j), Some(Token::Punct(b'<', _))) {
+        let mut depth = 0;
+        while j < tokens.len() {
+            match tokens[j] {
+                Token::Punct(b'<', _) => depth += 1,
+                Token::Punct(b'>', _)
+                    if !matches!(tokens.get(j.wrapping_sub(1)), Some(Token::Punct(b'-', _))) =>
+                {
+                    depth -= 1;
+                    if depth == 0 {
+                        j += 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+    }
+    let params = match tokens.get(j) {
+        Some(Token::Punct(b'(', _)) => {
+            let close = matching(tokens, j, b'(', b')')?;
+            let params = parameters(source, &tokens[j + 1..close]);
+            j = close + 1;
+            params
+        }
+        _ => Vec::new(),
+    };
+    // The body: the first `{` outside parentheses and brackets; a `;` first means a
+    // declaration without a body.
+    let mut depth = 0i32;
+    let mut returns_impl = false;
+    while j < tokens.len() {
+        match &tokens[j] {
+            Token::Punct(b'(' | b'[', _) => depth += 1,
+            Token::Punct(b')' | b']', _) => depth -= 1,
+            Token::Punct(b'{', _) if depth == 0 => {
+                return Some(Signature {
+                    name,
+                    is_const,
+                    returns_impl,
+                    params,
+                    body: Some(j),
+                    end: j,
+                });
+            }
+            Token::Punct(b';', _) if depth == 0 => break,
+            Token::Word(w) if &source[w.clone()] == "impl" && depth == 0 => returns_impl = true,
+            _ => {}
+        }
+        j += 1;
+    }
+    Some(Signature {
+        name,
+        is_const,
+        returns_impl,
+        params,
+        body: None,
+        end: j,
+    })
+}
+
+/// The variables a parameter list binds: `(&self, mut n: u8, (a, b): (u8, u8))` gives
+/// `self`, `mut n`, `a` and `b`.
+fn parameters(source: &str, tokens: &[Token]) -> Vec<Binding> {
+    let mut bindings = Vec::new();
+    let mut depth = 0;
+    let mut pattern = true;
+    let mut start = 0;
+    for (k, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Punct(b'(' | b'[' | b'{' | b'<', _) => depth += 1,
+            Token::Punct(b')' | b']' | b'}', _) => depth -= 1,
+            Token::Punct(b'>', _)
+                if !matches!(tokens.get(k.wrapping_sub(1)), Some(Token::Punct(b'-', _))) =>
+            {
+                depth -= 1
+            }
+            Token::Punct(b':', _) if depth == 0 && pattern => {
+                bindings.extend(pattern_bindings(source, &tokens[start..k]));
+                pattern = false;
+            }
+            Token::Punct(b',', _) if depth == 0 => {
+                if pattern {
+                    // A receiver: `self`, `&self`, `&mut self`, `mut self`.
+                    bindings.extend(receiver(source, &tokens[start..k]));
+                }
+                pattern = true;
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    if pattern {
+        bindings.extend(receiver(source, &tokens[start..]));
+    }
+    bindings
+}
+
+fn receiver(source: &str, tokens: &[Token]) -> Option<Binding> {
+    let is_self = tokens
+        .iter()
+        .any(|t| matches!(t, Token::Word(w) if &source[w.clone()] == "self"));
+    is_self.then(|| Binding {
+        name: "self".into(),
+        mutable: false,
+    })
+}
+
+/// The variables a pattern binds: its lower-case words, but for `mut`, `ref` and names
+/// that start with `_` (which the compiler never calls unused). Upper-case words are
+/// the paths of struct and enum patterns.
+fn pattern_bindings(source: &str, tokens: &[Token]) -> Vec<Binding> {
+    let mut bindings = Vec::new();
+    let mut mutable = false;
+    for (k, token) in tokens.iter().enumerate() {
+        let Token::Word(range) = token else {
+            mutable = false;
+            continue;
+        };
+        let word = &source[range.clone()];
+        let is_path = matches!(tokens.get(k + 1), Some(Token::Punct(b':', _)))
+            || (k > 0 && matches!(tokens[k - 1], Token::Punct(b':', _)));
+        match word {
+            "mut" => mutable = true,
+            "ref" => {}
+            _ if word.starts_with('_')
+                || !word.starts_with(|c: char| c.is_ascii_lowercase())
+                || is_path =>
+            {
+                mutable = false
+            }
+            _ => {
+                bindings.push(Binding {
+                    name: word.to_owned(),
+                    mutable,
+                });
+                mutable = false;
+            }
+        }
+    }
+    bindings
+}
+
+/// The variables of the enclosing function (its parameters and the `let`s before the
+/// region, in blocks still open there) that the region's code uses: a statement stub
+/// must use them, or stubbing the region leaves them unused.
+fn outer_bindings_used(source: &str, region: &Region) -> Vec<Binding> {
+    let tokens: Vec<Token> = Lexer::new(source, 0..region.body.start).collect();
+    // One frame per open brace: the bindings made in it, and whether it is a fn body.
+    let mut frames: Vec<(bool, Vec<Binding>)> = Vec::new();
+    let mut pending_fn: Option<(usize, Vec<Binding>)> = None;
+    let mut k = 0;
+    while k < tokens.len() {
+        if let Some(signature) = signature_at(source, &tokens, k) {
+            if let Some(body) = signature.body {
+                pending_fn = Some((body, signature.params));
+            }
+            k = signature.end;
+            continue;
+        }
+        match &tokens[k] {
+            Token::Punct(b'{', _) => match pending_fn.take_if(|(at, _)| *at == k) {
+                Some((_, params)) => frames.push((true, params)),
+                None => frames.push((false, Vec::new())),
+            },
+            Token::Punct(b'}', _) => {
+                frames.pop();
+            }
+            Token::Word(w) if &source[w.clone()] == "let" => {
+                // `if let` and `while let` bind only inside the block that follows.
+                let scoped = k > 0
+                    && matches!(&tokens[k - 1], Token::Word(p) if matches!(&source[p.clone()], "if" | "while"));
+                let end = (k + 1..tokens.len())
+                    .find(|&e| matches!(tokens[e], Token::Punct(b'=' | b';' | b':', _)))
+                    .unwrap_or(tokens.len());
+                if !scoped && let Some((_, bindings)) = frames.last_mut() {
+                    bindings.extend(pattern_bindings(source, &tokens[k + 1..end]));
+                }
+                k = end;
+                continue;
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    let Some(fn_frame) = frames.iter().rposition(|(is_fn, _)| *is_fn) else {
+        return Vec::new();
+    };
+    let in_scope: Vec<&Binding> = frames[fn_frame..]
+        .iter()
+        .flat_map(|(_, bindings)| bindings)
+        .collect();
+    let used = words_used(source, region);
+    let mut chosen: Vec<Binding> = Vec::new();
+    // The latest binding of a name is the one in scope.
+    for binding in in_scope.iter().rev() {
+        if used.contains(&binding.name) && !chosen.iter().any(|c| c.name == binding.name) {
+            chosen.push((*binding).clone());
+        }
+    }
+    chosen.reverse();
+    chosen
+}
+
+/// The names a region's code may use as variables: words not after `.` or `::`, and
+/// the names inside `{…}` of its string literals (format arguments such as `"{pid}"`).
+fn words_used(source: &str, region: &Region) -> Vec<String> {
+    let tokens: Vec<Token> = Lexer::new(source, region.body.clone()).collect();
+    let mut used = Vec::new();
+    for (k, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Word(range) => {
+                let after_path = k > 0 && matches!(tokens[k - 1], Token::Punct(b'.' | b':', _));
+                if !after_path {
+                    used.push(source[range.clone()].to_owned());
+                }
+            }
+            Token::Str(range) => {
+                for piece in source[range.clone()].split('{').skip(1) {
+                    let name: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && piece[name.len()..].starts_with(['}', ':']) {
+                        used.push(name);
+                    }
+                }
+            }
+            Token::Punct(..) => {}
+        }
+    }
+    used
+}
+
+fn matching(tokens: &[Token], open: usize, opening: u8, closing: u8) -> Option<usize> {
     let mut depth = 0;
     for (k, token) in tokens.iter().enumerate().skip(open) {
         match token {
-            Token::Punct(b'{', _) => depth += 1,
-            Token::Punct(b'}', _) => {
+            Token::Punct(b, _) if *b == opening => depth += 1,
+            Token::Punct(b, _) if *b == closing => {
                 depth -= 1;
                 if depth == 0 {
                     return Some(k);
@@ -320,6 +582,10 @@ fn matching_brace(tokens: &[Token], open: usize) -> Option<usize> {
         }
     }
     None
+}
+
+fn matching_brace(tokens: &[Token], open: usize) -> Option<usize> {
+    matching(tokens, open, b'{', b'}')
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
@@ -548,6 +814,7 @@ use x;
 // ANCHOR: handler
 /// Doc.
 extern \"C\" fn on_bit(signal: i32) {
+    let _ = &signal; // (the stub uses these; your code replaces it)
     todo!(\"exercise on_bit: write on_bit\")
 }
 // ANCHOR_END: handler
@@ -579,7 +846,7 @@ impl Queue {
         assert!(stubbed.contains("static Q: Queue = Queue::new();"));
         assert!(stubbed.contains("        Queue { n: 0 }\n"));
         assert!(stubbed.contains(
-            "    pub fn push(&self, x: u8) -> bool where u8: Copy {\n        todo!(\"exercise queue: write queue\")\n    }\n}\n"
+            "    pub fn push(&self, x: u8) -> bool where u8: Copy {\n        let _ = (&self, &x); // (the stub uses these; your code replaces it)\n        todo!(\"exercise queue: write queue\")\n    }\n}\n"
         ));
     }
 
@@ -607,6 +874,52 @@ fn main() {
     println!(\"done\");
 }
 "
+        );
+    }
+
+    #[test]
+    fn a_statement_stub_uses_the_variables_the_region_used() {
+        let source = "\
+fn main() {
+    let args = parse();
+    let (pid, _unused) = split(&args);
+    let mut count = 3;
+    if let Some(gone) = maybe() { drop(gone); }
+    let never = 0;
+    // EXERCISE: send
+    for _ in 0..count {
+        count -= 1;
+        kill(pid, args.signal).unwrap();
+        println!(\"{pid} {gone:?}\");
+    }
+    // END EXERCISE
+    println!(\"{never}\");
+}
+";
+        let stubbed = stub_all(source);
+        assert!(
+            stubbed.contains(&format!(
+                "    // EXERCISE: send\n    let _ = (&args, &pid, &mut count); {STUB_USES}\n    todo!(\"exercise send: write send\");\n"
+            )),
+            "{stubbed}"
+        );
+    }
+
+    #[test]
+    fn parameters_are_read_through_patterns_generics_and_receivers() {
+        let source = "\
+impl S {
+    // EXERCISE: p
+    fn f<F: Fn(u8) -> u8>(&mut self, (a, _b): (u8, u8), mut n: Vec<u8>, Point { x, .. }: Point, f: F) -> u8 {
+        1
+    }
+    // END EXERCISE
+}
+";
+        let stubbed = stub_all(source);
+        assert!(
+            stubbed.contains(&format!("let _ = (&self, &a, &mut n, &x, &f); {STUB_USES}")),
+            "{stubbed}"
         );
     }
 
