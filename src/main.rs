@@ -71,6 +71,9 @@ enum Command {
     },
     /// What stage TO changes from stage FROM: files kept, changed (as diffs), and new
     Diff { from: String, to: String },
+    /// Run a stage's server and client (or any pair) and show every signal as the kernel
+    /// saw it: a summary, a text timeline, an SVG timeline (needs root, for tracefs)
+    Trace(Box<minitalk_trace::cli::Args>),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +122,7 @@ fn run(workbook: &Workbook, command: Command) -> CommandResult {
         Command::Reset { stage, .. } => workbook.reset(stage.as_deref().unwrap_or_default()),
         Command::Restore { stage, saved } => workbook.restore(&stage, saved.as_deref()),
         Command::Diff { from, to } => workbook.diff(&from, &to),
+        Command::Trace(args) => workbook.trace(*args),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod reset;
 pub mod restore;
 pub mod solution;
 pub mod start;
+pub mod trace;
 pub mod watch;
 
 use crate::git;

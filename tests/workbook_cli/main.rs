@@ -631,3 +631,30 @@ fn watch_checks_again_when_a_file_of_the_stage_changes() {
         "watch checks again by itself: {second:?}"
     );
 }
+
+#[test]
+fn trace_replays_a_recording_and_summarises_the_lost_signals() {
+    // A recording of stage 01 made with `trace --raw` (the client first on one CPU): no
+    // tracefs and no build needed to check that the command is minitalk-trace's.
+    let recording =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/trace/tests/data/01-client-first.trace");
+    let svg = base().join("trace-replay.svg");
+    fs::create_dir_all(base()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_workbook"))
+        .args(["trace", "01", "--replay"])
+        .arg(&recording)
+        .arg("--svg")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    let text = said(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("first lost signal"), "{text}");
+    assert!(text.contains("LOST (merged: already pending)"), "{text}");
+    let picture = fs::read_to_string(&svg).unwrap();
+    assert!(
+        picture.starts_with("<svg"),
+        "{}",
+        &picture[..picture.len().min(200)]
+    );
+}

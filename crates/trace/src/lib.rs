@@ -12,6 +12,7 @@
 //!
 //! The command is `cargo run -p minitalk-trace -- 01` (see `src/bin/minitalk-trace.rs`).
 
+pub mod cli;
 pub mod decode;
 pub mod describe;
 pub mod event;
