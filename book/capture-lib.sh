@@ -84,20 +84,43 @@ show_command() {
 run() {
   show_command "$1"
   next_part
-  if ! ( eval "$1" ) > "$part_file.txt" 2>&1 < /dev/null; then
+  local status=0
+  ( eval "$1" ) > "$part_file.txt" 2>&1 < /dev/null || status=$?
+  # The shell's own complaints name this library and a line in it; a learner's shell
+  # says `bash:`.
+  sed -i -E "s|^$(realpath "${BASH_SOURCE[0]}"): line [0-9]+: |bash: |; s|^${BASH_SOURCE[0]}: line [0-9]+: |bash: |" "$part_file.txt"
+  if [ "$status" != 0 ]; then
     echo "capture: \`$1\` failed:" >&2; cat "$part_file.txt" >&2; return 1
   fi
 }
 
-# run_status COMMAND: run COMMAND and show its exit status after its output.
-run_status() { run "$1; echo \"exit code: \$?\""; }
+# run_here COMMAND: the same, but in the script's own shell, for the builtins that need
+# it (`wait PID`, for a child started with `background`).
+run_here() {
+  show_command "$1"
+  next_part
+  eval "$1" > "$part_file.txt" 2>&1 < /dev/null || true
+}
+
+# run_status COMMAND: run COMMAND and show its exit status after its output. A comment at
+# the end of COMMAND (after two spaces and `#`) stays at the end.
+run_status() { split_comment "$1"; run "$command; echo \"exit code: \$?\"$comment"; }
+
+# split_comment COMMAND: set $command to COMMAND without its comment (after two spaces
+# and `#`) and $comment to the comment, with its spaces.
+split_comment() {
+  command=$1 comment=""
+  if [[ $command =~ ^(.*[^[:space:]])([[:space:]][[:space:]]+#.*)$ ]]; then
+    command=${BASH_REMATCH[1]}; comment=${BASH_REMATCH[2]}
+  fi
+}
 
 # serve NAME COMMAND: show COMMAND and start it in the background, as if in a terminal of
 # its own; `output NAME` shows what it printed. `pids[NAME]` is its PID.
 serve() { start "$1" "$2"; show_command "$2"; }
 
 # background NAME COMMAND: the same, shown as `COMMAND &` (started from this terminal).
-background() { start "$1" "$2"; show_command "$2 &"; }
+background() { start "$1" "$2"; split_comment "$2"; show_command "$command &$comment"; }
 
 # start NAME COMMAND: run COMMAND in the background, its stdout and stderr to one file,
 # its stdin empty (or the file in $stdin: `stdin=FIFO serve …`, for what a learner types).
@@ -111,7 +134,10 @@ start() {
   outputs[$name]="$work/output.$name"
   shown[$name]=0
   : > "${outputs[$name]}"
-  ( eval "${assignments}exec $command" ) > "${outputs[$name]}" 2>&1 < "${stdin:-/dev/null}" &
+  # Descriptors 3 to 9 are the script's own (the writing ends of FIFOs, say): closed, so
+  # that a reader of a FIFO sees its end when the script closes it.
+  ( exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; eval "${assignments}exec $command" ) \
+    > "${outputs[$name]}" 2>&1 < "${stdin:-/dev/null}" &
   pids[$name]=$!
 }
 
@@ -127,14 +153,15 @@ output() {
 }
 
 # done_transcript [FILTER]: write the transcript (through FILTER, a command that reads
-# it on stdin, if given) and the record of its commands.
+# it on stdin, if given; trailing blanks, which no terminal shows, removed) and the
+# record of its commands.
 done_transcript() {
   local filter=${1:-cat} seg
   {
     for seg in "${segments[@]}"; do
       cat "$parts/$seg".*.txt 2>/dev/null || true
     done
-  } | eval "$filter" > "$out/$name.txt"
+  } | eval "$filter" | sed 's/[[:space:]]*$//' > "$out/$name.txt"
   for seg in "${segments[@]}"; do
     cat "$parts/$seg".*.cmd 2>/dev/null || true
   done > "$record/$name.txt"
@@ -156,13 +183,14 @@ attempts() {
 
 # --- processes --------------------------------------------------------------------------
 
-# pid_of NAME: wait for NAME's PID line (the first line with a number) and print the PID.
+# pid_of NAME [FILE]: wait for NAME's PID line (in FILE, if its stdout goes there) (the first line with a number) and print the PID.
 # It must be the process started as NAME, or (for a pipeline, `server | cat -v`) one of
 # its descendants: no capture signals a PID it did not create. Then wait until it sleeps,
 # waiting for a client, as it always is by the time a learner has typed the next command.
 pid_of() {
-  wait_for "${outputs[$1]}" '[0-9]'
-  local pid; pid=$(grep -m1 -o '[0-9][0-9]*' "${outputs[$1]}")
+  local file=${2:-${outputs[$1]}}
+  wait_for "$file" '[0-9]'
+  local pid; pid=$(grep -m1 -o '[0-9][0-9]*' "$file" | head -1)
   if ! descends "$pid" "${pids[$1]}"; then
     echo "capture: $1 printed PID $pid, which is not the process we started" >&2; return 1
   fi
@@ -197,6 +225,17 @@ members() { cat /proc/"$1"/task/*/children 2>/dev/null || true; }
 
 # stop_all: stop every process started with `serve` or `background`.
 stop_all() { local name; for name in "${!pids[@]}"; do stop "$name"; done; }
+
+# status_of NAME: wait for NAME to exit, and show `$ echo $?` with its exit status, as
+# its terminal shows it when the learner types that next.
+status_of() {
+  show_command 'echo $?'
+  next_part
+  set +e
+  wait "${pids[$1]}" 2>/dev/null
+  eval 'echo $?' > "$part_file.txt"
+  set -e
+}
 
 # finish NAME: wait for NAME to exit by itself; its status is not a failure.
 finish() { wait "${pids[$1]}" 2>/dev/null || true; }
@@ -240,7 +279,8 @@ printed() { wait_for "${outputs[$1]}" "$2"; }
 
 # State checks for wait_until, from /proc/PID/status: stopped (state T), sleeping (S),
 # pending (the process-wide pending set, ShdPnd, is not empty), pending_usr (SIGUSR1 or
-# SIGUSR2, mask 0xa00, pending), quiet (neither of them pending), gone (reaped).
+# SIGUSR2, mask 0xa00, pending), quiet (neither of them pending), gone (reaped),
+# gone_or_zombie (ended, maybe not reaped yet).
 state() { grep -Eq "^State:[[:space:]]*$2" "/proc/$1/status"; }
 stopped() { state "$1" T; }
 sleeping() { state "$1" S; }
@@ -248,3 +288,4 @@ pending() { grep -Eq '^ShdPnd:[[:space:]]*0*[1-9a-f]' "/proc/$1/status"; }
 pending_usr() { (( 0x$(awk '/^ShdPnd:/{print $2}' "/proc/$1/status") & 0xa00 )); }
 quiet() { ! pending_usr "$1"; }
 gone() { [ ! -e "/proc/$1" ]; }
+gone_or_zombie() { gone "$1" || state "$1" Z; }
