@@ -214,10 +214,14 @@ mod tests {
         assert!(args.payload && args.quiet && !args.summary);
         assert_eq!(args.timeout, Some(250));
         assert_eq!(client(&["42", "-"]).unwrap().message, "-");
-        let args = client(&["-qt", "250", "--timeout=300", "-s", "42", "x"]).unwrap();
+        let args = client(&["-qt", "250", "-s", "42", "x"]).unwrap();
         assert_eq!(
             (args.timeout, args.quiet, args.summary),
-            (Some(300), true, true)
+            (Some(250), true, true)
+        );
+        assert_eq!(
+            client(&["--timeout=300", "42", "x"]).unwrap().timeout,
+            Some(300)
         );
     }
 
