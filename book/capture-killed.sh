@@ -26,10 +26,10 @@ killed_client() {
   printed server 'next client' 2>/dev/null || true
   terminal 1
   output server
-  stop server
   # What the chapters say this shows: stage 02 intact, stage 01 not. (Stage 02 paces its
   # clients by sleeping too: on a busy machine, its next client may lose bits of its own.)
   local messages; messages=$(tail -n +2 "${outputs[server]}" | grep -v "^stage$stage-server: " || true)
+  stop server
   local intact=false; [ "$messages" = "the next client" ] && intact=true
   if [ "$intact" != "$([ "$stage" = 02 ] && echo true || echo false)" ]; then
     echo "capture: stage $stage printed '$messages'" >&2; return 1

@@ -94,6 +94,7 @@ transcript 07-progress
 terminal 1
 serve server 'target/release/server --quiet'
 pid=$(pid_of server)
+output server
 terminal 2
 run 'head -c 22500 /dev/urandom | base64 -w 0 > /tmp/30k.txt'
 say 'script(1) runs the client on a terminal; three of its redraws, then the end:'
@@ -101,7 +102,7 @@ run "script -qec 'target/release/client $pid - < /tmp/30k.txt' /dev/null"
 done_transcript
 # Only the progress lines are reworked, after the fact: the record keeps the command.
 tmp=$(mktemp); sed -n '1,/^\$ script/p' "$out/07-progress.txt" > "$tmp"
-sed -n '/^\$ script/,$p' "$out/07-progress.txt" | tail -n +2 | redraws >> "$tmp"
+sed -n '/^\$ script/,$p' "$out/07-progress.txt" | tail -n +2 | redraws | sed 's/[[:space:]]*$//' >> "$tmp"
 mv "$tmp" "$out/07-progress.txt"
 stop server
 rm -f /tmp/10k.txt /tmp/100k.txt /tmp/30k.txt
