@@ -426,3 +426,36 @@ fn every_transcript_is_shown_by_a_page() {
         "transcripts no page includes: {unused:?}"
     );
 }
+
+#[test]
+fn each_chapter_shows_its_exercises_hints_as_the_manifest_gives_them() {
+    // The hints live in stage.toml (the learner tool gives them one at a time); the
+    // chapter shows them all, collapsed. They must be the same words.
+    let mut problems = Vec::new();
+    for stage in minitalk_manifest::stages(Path::new(ROOT)).unwrap() {
+        let chapter = Path::new(BOOK).join("src").join(&stage.manifest.chapter);
+        let text = fs::read_to_string(&chapter).unwrap();
+        for exercise in &stage.manifest.exercises {
+            if !text.contains(&format!(
+                "<summary>Hints for <code>{}</code>",
+                exercise.name
+            )) {
+                problems.push(format!(
+                    "{}: no collapsed hints for {:?}",
+                    stage.manifest.chapter, exercise.name
+                ));
+            }
+            for (index, hint) in exercise.hints.iter().enumerate() {
+                if !text.contains(&format!("{}. {hint}", index + 1)) {
+                    problems.push(format!(
+                        "{}: hint {} of {:?} is not shown as stage.toml has it",
+                        stage.manifest.chapter,
+                        index + 1,
+                        exercise.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
