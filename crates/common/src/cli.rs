@@ -98,6 +98,18 @@ pub fn args(help: &Help) -> Vec<OsString> {
     args
 }
 
+/// [`args`], as text: for programs whose arguments are all ASCII (PIDs, numbers, names).
+/// One that is not valid UTF-8 is a usage error.
+pub fn text_args(help: &Help) -> Vec<String> {
+    args(help)
+        .into_iter()
+        .map(|arg| {
+            arg.into_string()
+                .unwrap_or_else(|arg| usage_error(help, format!("{arg:?} is not valid UTF-8")))
+        })
+        .collect()
+}
+
 /// For a program that takes no arguments: `--help` prints `help`; any argument at all is
 /// a usage error.
 pub fn no_args(help: &Help) {

@@ -15,10 +15,7 @@ fn main() {
         "Sends <signal> (USR1, USR2, …) to <pid>, <count> times, as fast as kill(2) goes.",
     )
     .exit_codes(&[ExitCode::Ok, ExitCode::Failure, ExitCode::Usage]);
-    let args: Vec<String> = cli::args(&help)
-        .into_iter()
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let args = cli::text_args(&help);
     let [pid, signal, count] = &args[..] else {
         cli::usage_error(&help, format!("expected 3 arguments, got {}", args.len()));
     };

@@ -25,10 +25,7 @@ fn main() {
         ExitCode::Usage,
         ExitCode::Refused,
     ]);
-    let args: Vec<String> = cli::args(&help)
-        .into_iter()
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let args = cli::text_args(&help);
     let (pid, announced, payload) = match &args[..] {
         [pid, len] => (pid, len, ""),
         [pid, len, payload] => (pid, len, payload.as_str()),

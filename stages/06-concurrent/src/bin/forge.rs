@@ -32,10 +32,7 @@ fn main() {
         ExitCode::Usage,
         ExitCode::Refused,
     ]);
-    let args: Vec<String> = cli::args(&help)
-        .into_iter()
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let args = cli::text_args(&help);
     let [trick, pid, message] = &args[..] else {
         cli::usage_error(&help, format!("expected 3 arguments, got {}", args.len()));
     };
