@@ -168,9 +168,10 @@ done_transcript() {
 }
 
 # attempts N FUNCTION ARGS...: run FUNCTION, which makes one transcript and fails when
-# the run did not show what the chapter says, until it succeeds, at most N times. Only
-# for the sleep-paced stages (01, 02), whose delivery depends on the machine's load:
-# that is their lesson, and a capture on a busy machine may need another try.
+# the run did not show what the chapter says, until it succeeds, at most N times. For the
+# runs whose outcome depends on timing: the sleep-paced stages (01, 02), and the failures
+# that a chapter shows (bits lost to a crowd or to strays). The chapter says that the
+# outcome varies; the check keeps the transcript and the text in agreement.
 attempts() {
   local n=$1 try; shift
   for try in $(seq "$n"); do
