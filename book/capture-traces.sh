@@ -5,16 +5,13 @@
 # it if needed); without them it says so in one line and writes nothing.
 # Usage: bash book/capture-traces.sh   (from anywhere; builds first)
 # The tool starts, and ends by PID, every process it traces; this script starts none.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-source book/capture-lib.sh
-trap cleanup EXIT
+source "$(dirname "$0")/capture-lib.sh"   # cds to the repository's root
 cargo build -q -p minitalk-trace --workspace --bins
 trace=target/debug/minitalk-trace
 traces=book/src/traces
 out=book/src/output
-mkdir -p "$traces" "$out"
-tmp=$(mktemp -d)
+mkdir -p "$traces"
+tmp=$work
 
 # Refuse early, in the tool's own words, where tracing is impossible.
 "$trace" --help >/dev/null
@@ -69,15 +66,14 @@ shot 06-turns 'again \(resent ;; wait in line ;; your turn' 06 a b --stray 3 --b
 shot 07-payload 'messages confirmed' 07 --payload 'Hello, payload!' \
   --title 'stage 07, payload mode: 64 bits per signal'
 
-# The tracing page: a summary and a timeline, as the tool prints them.
-{
-  echo '$ cargo run -q -p minitalk-trace -- 03 hi --timeline -'
-  "$trace" 03 hi --timeline - | sed -E 's/\(PID [0-9]+\)/(PID …)/g'
-} > "$out/trace-03.txt"
-{
-  echo '$ cargo run -q -p minitalk-trace -- 01 hi --delay-us 0 --client-first'
-  "$trace" 01 hi --delay-us 0 --client-first | sed -E 's/\(PID [0-9]+\)/(PID …)/g'
-} > "$out/trace-01.txt"
+# The tracing page: a summary and a timeline, as the tool prints them (the PIDs, which
+# change from run to run, shown as `PID …`).
+transcript trace-03
+run 'cargo run -q -p minitalk-trace -- 03 hi --timeline -'
+done_transcript "sed -E 's/\\(PID [0-9]+\\)/(PID …)/g'"
+transcript trace-01
+run 'cargo run -q -p minitalk-trace -- 01 hi --delay-us 0 --client-first'
+done_transcript "sed -E 's/\\(PID [0-9]+\\)/(PID …)/g'"
 # The tracing page's "without the tool": the same record by hand, with the commands as
 # the page shows them (this script's own instance, removed at the end).
 bin=target/debug
@@ -95,12 +91,12 @@ wait_for "$tmp/server.log" "PID"
 "$bin/stage03-client" "$server" hi > /dev/null
 kill "$server"; wait "$server" 2>/dev/null || true
 echo 0 > "$inst/events/signal/enable"
-{
-  echo "# grep signal_ instances/mine/trace | head -3"
-  grep -m3 signal_ "$inst/trace"
-  echo "# grep -c 'res=2' instances/mine/trace"
-  grep -c 'res=2' "$inst/trace" || true
-} > "$out/trace-raw.txt"
+# Shown as comments, not as commands: the page's instance is called `mine`.
+transcript trace-raw
+say "grep signal_ instances/mine/trace | head -3"
+next_part; grep -m3 signal_ "$inst/trace" > "$part_file.txt"
+say "grep -c 'res=2' instances/mine/trace"
+next_part; { grep -c 'res=2' "$inst/trace" || true; } > "$part_file.txt"
+done_transcript
 rmdir "$inst"
-rm -rf "$tmp"
 echo "captured $(ls "$traces"/*.svg | wc -l) timelines"

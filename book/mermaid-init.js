@@ -1,6 +1,7 @@
 // This Source Code Form is subject to the terms of the Mozilla Public
 // License, v. 2.0. If a copy of the MPL was not distributed with this
 // file, You can obtain one at https://mozilla.org/MPL/2.0/.
+// (From mdbook-mermaid; the loop that finds the diagrams is the workbook's.)
 
 (() => {
     const darkThemes = ['ayu', 'navy', 'coal'];
@@ -14,6 +15,15 @@
             lastThemeWasLight = false;
             break;
         }
+    }
+
+    // mdBook renders a ```mermaid block as <pre><code class="language-mermaid">: give
+    // mermaid the diagram's text in the <pre class="mermaid"> it looks for.
+    for (const code of document.querySelectorAll('code.language-mermaid')) {
+        const pre = document.createElement('pre');
+        pre.className = 'mermaid';
+        pre.textContent = code.textContent;
+        code.parentElement.replaceWith(pre);
     }
 
     const theme = lastThemeWasLight ? 'default' : 'dark';

@@ -186,3 +186,276 @@ fn the_book_builds_and_no_page_shows_a_directive_a_marker_or_an_empty_listing() 
     let _ = fs::remove_dir_all(&build);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// --- transcripts ------------------------------------------------------------------------
+//
+// A transcript (`book/src/output/NAME.txt`) is what the capture scripts (`stages/*/capture.sh`,
+// on `book/capture-lib.sh`) saw when they ran the real programs. The library runs each
+// command from the text it shows, and records the commands it ran in `book/commands/NAME.txt`.
+
+const OUTPUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/book/src/output");
+const RECORDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/book/commands");
+
+/// The `.txt` files of a directory, by name.
+fn text_files(dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("{dir}: {error}"))
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".txt"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The commands a transcript shows: its `$ ` lines, without the prompt.
+fn shown_commands(transcript: &str) -> Vec<String> {
+    transcript
+        .lines()
+        .filter_map(|line| line.strip_prefix("$ "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_transcript_shows_exactly_the_commands_its_capture_script_ran() {
+    let mut problems = Vec::new();
+    for name in text_files(OUTPUT) {
+        let transcript = fs::read_to_string(Path::new(OUTPUT).join(&name)).unwrap();
+        let Ok(record) = fs::read_to_string(Path::new(RECORDS).join(&name)) else {
+            problems.push(format!(
+                "output/{name} has no record in book/commands/: it was not made by a capture script \
+                 (stages/*/capture.sh on book/capture-lib.sh)"
+            ));
+            continue;
+        };
+        let ran: Vec<&str> = record.lines().collect();
+        let shown = shown_commands(&transcript);
+        if shown != ran {
+            problems.push(format!(
+                "output/{name} shows other commands than its capture ran:\n  shown: {shown:?}\n  ran:   {ran:?}"
+            ));
+        }
+    }
+    for name in text_files(RECORDS) {
+        if !Path::new(OUTPUT).join(&name).exists() {
+            problems.push(format!(
+                "book/commands/{name} records a transcript that is gone"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What a page asks a learner to type, in order: the `$ ` lines of its ```console blocks
+/// and of the transcripts it includes, each with where it comes from.
+fn page_commands(chapter: &Path) -> Vec<(String, String)> {
+    let markdown = fs::read_to_string(chapter).unwrap();
+    let mut commands = Vec::new();
+    let mut in_console = false;
+    for line in markdown.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_console = !in_console && trimmed == "```console";
+            continue;
+        }
+        if let Some(target) = trimmed
+            .strip_prefix("{{#include ")
+            .and_then(|rest| rest.strip_suffix("}}"))
+            .filter(|target| target.contains("output/"))
+        {
+            let file = chapter.parent().unwrap().join(target.trim());
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let transcript = fs::read_to_string(&file).unwrap_or_default();
+            for command in shown_commands(&transcript) {
+                commands.push((format!("output/{name}"), command));
+            }
+        } else if in_console && let Some(command) = trimmed.strip_prefix("$ ") {
+            commands.push(("a console block".to_owned(), command.to_owned()));
+        }
+    }
+    commands
+}
+
+/// The words of a command after any leading `VAR=value` assignments.
+fn program_words(command: &str) -> Vec<&str> {
+    command
+        .split_whitespace()
+        .skip_while(|word| {
+            word.split_once('=').is_some_and(|(name, _)| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_s_commands_run_as_shown_from_the_repository_root_in_order() {
+    let mut problems = Vec::new();
+    for relative in summary_chapters() {
+        let chapter = Path::new(BOOK).join("src").join(&relative);
+        // (package, release?) built so far on this page, files written so far.
+        let mut built: Vec<(String, bool)> = Vec::new();
+        let mut written: Vec<String> = Vec::new();
+        let mut on_path = false;
+        for (source, command) in page_commands(&chapter) {
+            let at = format!("{relative}, {source}: `{command}`");
+            let words = program_words(&command);
+            if command.starts_with("cargo build") {
+                let release = command.contains("--release");
+                for pair in command.split(" -p ").skip(1) {
+                    let package = pair.split_whitespace().next().unwrap_or_default();
+                    built.push((package.to_owned(), release));
+                }
+            }
+            if command.contains("export PATH=") {
+                on_path = true;
+            }
+            // Programs under target/: built on this page, before this command.
+            for word in command
+                .split(|c: char| c.is_whitespace() || c == '\'' || c == '"' || c == '|' || c == ';')
+            {
+                let Some((profile, binary)) = word
+                    .strip_prefix("target/debug/")
+                    .map(|b| (false, b))
+                    .or_else(|| word.strip_prefix("target/release/").map(|b| (true, b)))
+                else {
+                    continue;
+                };
+                let package = match binary.strip_prefix("stage").and_then(|b| b.get(..2)) {
+                    Some(number) => format!("stage-{number}"),
+                    None => "stage-07".to_owned(), // `server`, `client`
+                };
+                if !built.contains(&(package.clone(), profile)) {
+                    let how = if profile {
+                        "cargo build --release"
+                    } else {
+                        "cargo build"
+                    };
+                    problems.push(format!(
+                        "{at}: no `{how} -p {package}` before it on the page"
+                    ));
+                }
+            }
+            // The final programs are not on a learner's PATH.
+            if !on_path && matches!(words.first(), Some(&("server" | "client"))) {
+                problems.push(format!("{at}: a bare `{}` is on nobody's PATH", words[0]));
+            }
+            // pid_max differs between machines (32768, 4194304, ...): never typed in.
+            for pid_max in ["32768", "4194304"] {
+                if command
+                    .split(|c: char| !c.is_ascii_digit())
+                    .any(|n| n == pid_max)
+                {
+                    problems.push(format!("{at}: a hard-coded pid_max ({pid_max})"));
+                }
+            }
+            // Scratch files: written before they are read.
+            for (index, word) in command.split_whitespace().enumerate() {
+                let word = word.trim_matches(|c| c == '"' || c == '\'' || c == ';');
+                let is_file = word.starts_with("/tmp/")
+                    || [".log", ".out", ".txt"]
+                        .iter()
+                        .any(|ext| word.ends_with(ext));
+                if !is_file {
+                    continue;
+                }
+                let previous = command
+                    .split_whitespace()
+                    .nth(index.wrapping_sub(1))
+                    .unwrap_or("");
+                if previous == ">" || previous == ">>" {
+                    written.push(word.to_owned());
+                } else if !written.iter().any(|file| file == word) {
+                    problems.push(format!(
+                        "{at}: reads {word}, which nothing on the page wrote"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_transcript_with_a_program_in_the_foreground_says_which_terminal_is_which() {
+    let mut problems = Vec::new();
+    for name in text_files(OUTPUT) {
+        let transcript = fs::read_to_string(Path::new(OUTPUT).join(&name)).unwrap();
+        let commands = shown_commands(&transcript);
+        // A server, or any program reading what is typed, started without `&` and followed
+        // by more commands: those are typed elsewhere.
+        let foreground = commands.iter().position(|command| {
+            let command = command.split("  #").next().unwrap_or_default().trim_end();
+            let program = program_words(command).first().copied().unwrap_or_default();
+            (program.ends_with("-server")
+                || program.ends_with("/server")
+                || program.ends_with("-receiver"))
+                && !command.ends_with('&')
+                && !command.contains("--help")
+                && !command.contains(';')
+        });
+        if let Some(first) = foreground
+            && first + 1 < commands.len()
+            && !transcript
+                .lines()
+                .any(|line| line.starts_with("# terminal 2"))
+        {
+            problems.push(format!(
+                "output/{name}: `{}` keeps its terminal, but the commands after it are not labelled \
+                 with the terminal they are typed in",
+                commands[first]
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_transcript_is_shown_by_a_page() {
+    let mut included = String::new();
+    for chapter in chapters() {
+        included.push_str(&fs::read_to_string(chapter).unwrap());
+    }
+    let unused: Vec<String> = text_files(OUTPUT)
+        .into_iter()
+        .filter(|name| !included.contains(&format!("output/{name}")))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "transcripts no page includes: {unused:?}"
+    );
+}
+
+#[test]
+fn each_chapter_shows_its_exercises_hints_as_the_manifest_gives_them() {
+    // The hints live in stage.toml (the learner tool gives them one at a time); the
+    // chapter shows them all, collapsed. They must be the same words.
+    let mut problems = Vec::new();
+    for stage in minitalk_manifest::stages(Path::new(ROOT)).unwrap() {
+        let chapter = Path::new(BOOK).join("src").join(&stage.manifest.chapter);
+        let text = fs::read_to_string(&chapter).unwrap();
+        for exercise in &stage.manifest.exercises {
+            if !text.contains(&format!(
+                "<summary>Hints for <code>{}</code>",
+                exercise.name
+            )) {
+                problems.push(format!(
+                    "{}: no collapsed hints for {:?}",
+                    stage.manifest.chapter, exercise.name
+                ));
+            }
+            for (index, hint) in exercise.hints.iter().enumerate() {
+                if !text.contains(&format!("{}. {hint}", index + 1)) {
+                    problems.push(format!(
+                        "{}: hint {} of {:?} is not shown as stage.toml has it",
+                        stage.manifest.chapter,
+                        index + 1,
+                        exercise.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,61 +1,66 @@
 #!/usr/bin/env bash
 # Regenerates stage 04's program output for the book (book/src/output/04-*.txt) by
-# running the real programs. Each file starts with the command lines that produced it.
+# running the real programs; book/capture-lib.sh says how a transcript is made.
 # Usage: bash stages/04-framed/capture.sh   (book/capture.sh runs it too)
-# Processes started here are ended by the PIDs this script got for them, never by name.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-cargo build -q -p stage-04 --bins
-out=book/src/output
-bin=target/debug
-mkdir -p "$out"
-source book/capture-lib.sh
-trap cleanup EXIT
+source "$(dirname "$0")/../../book/capture-lib.sh"
+build -p stage-03 -p stage-04 --bins
 
-log=$(mktemp)
-"$bin/stage04-server" >"$log" 2>"$log.err" & server=$!
-wait_for "$log" "PID"
-pid=$(head -1 "$log" | tr -dc 0-9)
+# --- what stage 03 cannot send --------------------------------------------------------
+transcript 04-stage03-limits
+terminal 1
+serve server 'target/debug/stage03-server'
+pid=$(pid_of server)
+terminal 2
+run "target/debug/stage03-client $pid \"\$(printf 'one\\0two')\"     # a 0 byte inside"
+run "target/debug/stage03-client $pid \"\$(head -c 140000 /dev/zero | tr '\\0' x)\"; echo \"exit code: \$?\""
+run "printf 'from\\nstdin' | target/debug/stage03-client $pid -"
+printed server '1 bytes'
+terminal 1
+output server
+done_transcript
+stop server
 
 # --- any bytes -----------------------------------------------------------------------
-{
-  echo "\$ target/debug/stage04-client $pid 'déjà vu, 日本語, 😀'"
-  "$bin/stage04-client" "$pid" 'déjà vu, 日本語, 😀'
-  echo "\$ target/debug/stage04-client $pid ''"
-  "$bin/stage04-client" "$pid" ''
-  echo "\$ target/debug/stage04-client $pid \$'caf\\xe9 \\xff'     # Latin-1 é and a 0xff: not UTF-8"
-  "$bin/stage04-client" "$pid" $'caf\xe9 \xff'
-  echo "\$ printf 'two\\nlines' | target/debug/stage04-client $pid -"
-  printf 'two\nlines' | "$bin/stage04-client" "$pid" -
-} > "$out/04-clients.txt"
-wait_for "$log.err" "9 bytes"
-{
-  echo '$ target/debug/stage04-server | od -c     # od shows every byte'
-  od -c "$log" | sed 's/ *$//'
-  echo '# and on its stderr:'; cat "$log.err"
-} > "$out/04-server.txt"
+transcript 04-clients
+run 'cargo build -q -p stage-04'
+terminal 1
+serve server 'target/debug/stage04-server > /tmp/server.out'
+pid=$(pid_of server /tmp/server.out)
+terminal 2
+run 'head -1 /tmp/server.out'
+run "target/debug/stage04-client $pid 'déjà vu, 日本語, 😀'"
+run "target/debug/stage04-client $pid ''"
+run "target/debug/stage04-client $pid \$'caf\\xe9 \\xff'     # Latin-1 é and a 0xff: not UTF-8"
+run "printf 'two\\nlines' | target/debug/stage04-client $pid -"
+printed server '9 bytes'
+run "od -c /tmp/server.out     # od shows every byte"
+terminal 1
+output server
+done_transcript
+stop server
 
 # --- one argument holds at most 128 KiB ----------------------------------------------
-{
-  echo "\$ target/debug/stage04-client $pid \"\$(head -c 140000 /dev/zero | tr '\\0' x)\""
-  "$bin/stage04-client" "$pid" "$(head -c 140000 /dev/zero | tr '\0' x)" 2>&1 |
-    sed -E "s|^.*: line [0-9]+: $bin/|bash: target/debug/|" || true
-  echo "\$ head -c 140000 /dev/zero | tr '\\0' x | target/debug/stage04-client $pid -"
-  head -c 140000 /dev/zero | tr '\0' x | "$bin/stage04-client" "$pid" -
-} > "$out/04-argv-limit.txt" 2>&1
+transcript 04-argv-limit
+terminal 1
+serve server 'target/debug/stage04-server'
+pid=$(pid_of server)
+terminal 2
+run_status "target/debug/stage04-client $pid \"\$(head -c 140000 /dev/zero | tr '\\0' x)\""
+run "head -c 140000 /dev/zero | tr '\\0' x | target/debug/stage04-client $pid -"
+printed server '140000 bytes'
+terminal 1
+say 'a line of 140 000 x, cut here to 60:'
+output server 'cut -c 1-60'
+done_transcript
 
 # --- a header that lies ----------------------------------------------------------------
-seen=$(wc -l < "$log.err")
-{
-  echo "\$ target/debug/stage04-forge $pid 4294967295     # announces 4 GiB - 1 bytes"
-  "$bin/stage04-forge" "$pid" 4294967295 || echo "(exit code $?)"
-  echo "\$ head -c 20000000 /dev/zero | target/debug/stage04-client $pid -     # 20 MB, really"
-  head -c 20000000 /dev/zero | "$bin/stage04-client" "$pid" - 2>&1 || echo "(exit code $?)"
-  wait_for "$log.err" "20000000"
-  echo '# the server, on its stderr:'
-  tail -n +$((seen + 1)) "$log.err"
-} > "$out/04-refused.txt" 2>&1
-
-kill "$server"; wait "$server" || true
-rm -f "$log" "$log".*
+transcript 04-refused
+terminal 2
+run_status "target/debug/stage04-forge $pid 4294967295     # announces 4 GiB - 1 bytes"
+run_status "head -c 20000000 /dev/zero | target/debug/stage04-client $pid -     # 20 MB, really"
+printed server '20000000'
+terminal 1
+output server
+done_transcript
+stop server
 echo "captured stage 04: $(ls "$out"/04-* | wc -l) files"

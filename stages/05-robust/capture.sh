@@ -1,78 +1,82 @@
 #!/usr/bin/env bash
 # Regenerates stage 05's program output for the book (book/src/output/05-*.txt) by
-# running the real programs. Each file starts with the command lines that produced it.
+# running the real programs; book/capture-lib.sh says how a transcript is made.
 # Usage: bash stages/05-robust/capture.sh   (book/capture.sh runs it too)
-# Processes started here are ended by the PIDs this script got for them, never by name.
 # Every PID given to a client here is one this script started, or one no process has.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-cargo build -q -p stage-05 --bins
-out=book/src/output
-bin=target/debug
-mkdir -p "$out"
-source book/capture-lib.sh
-trap cleanup EXIT
+source "$(dirname "$0")/../../book/capture-lib.sh"
+build -p stage-04 -p stage-05 --bins
+
+# --- stage 04, given the PID of a process that is not a server -------------------------
+transcript 05-stage04-kills
+background sleeper 'sleep 1000'
+sleeper=${pids[sleeper]}
+background client "target/debug/stage04-client $sleeper hi"
+wait_until "the sleep to die of SIGUSR1" gone_or_zombie "$sleeper"
+run_here "wait $sleeper; echo \"exit code: \$?\"     # 128 + 10: SIGUSR1 killed the sleep"
+sleep 1 # the client waits for an answer that never comes
+run "grep State /proc/${pids[client]}/status     # a second later: the client still waits, forever"
+run "kill ${pids[client]}"
+finish client
+done_transcript
 
 # --- usage ---------------------------------------------------------------------------
-{ echo '$ target/debug/stage05-client --help'; "$bin/stage05-client" --help; } > "$out/05-help.txt"
+transcript 05-help
+run 'cargo build -q -p stage-05'
+run 'target/debug/stage05-client --help'
+done_transcript
 
 # --- every PID that is refused, and why ------------------------------------------------
-sleep 1000 & sleeper=$!
-pid_max=$(cat /proc/sys/kernel/pid_max)
-{
-  try "target/debug/stage05-client 12abc hi" "$bin/stage05-client" 12abc hi
-  try "target/debug/stage05-client 0 hi" "$bin/stage05-client" 0 hi
-  try "target/debug/stage05-client -1 hi" "$bin/stage05-client" -1 hi
-  try "target/debug/stage05-client $((pid_max + 1)) hi     # pid_max is $pid_max" \
-    "$bin/stage05-client" $((pid_max + 1)) hi
-  try "target/debug/stage05-client $pid_max hi     # PIDs stop below pid_max" \
-    "$bin/stage05-client" "$pid_max" hi
-  echo "\$ sleep 1000 &     # PID $sleeper"
-  try "target/debug/stage05-client $sleeper hi" "$bin/stage05-client" "$sleeper" hi
-  if [ "$(id -u)" = 0 ]; then
-    try "setpriv --reuid=nobody --regid=nogroup --clear-groups target/debug/stage05-client $sleeper hi" \
-      setpriv --reuid=65534 --regid=65534 --clear-groups "$bin/stage05-client" "$sleeper" hi
-  fi
-  echo "\$ grep -E 'State|ShdPnd' /proc/$sleeper/status     # the sleep never got a signal"
-  grep -E '^(State|ShdPnd)' "/proc/$sleeper/status"
-} | sed "s|$bin/|target/debug/|g" > "$out/05-refusals.txt"
-kill "$sleeper"; wait "$sleeper" || true
+transcript 05-refusals
+run_status 'target/debug/stage05-client 12abc hi'
+run_status 'target/debug/stage05-client 0 hi'
+run_status 'target/debug/stage05-client -1 hi'
+run_status 'target/debug/stage05-client "$(cat /proc/sys/kernel/pid_max)" hi     # pid_max: one more than the largest PID'
+run_status 'true & wait $!; target/debug/stage05-client $! hi     # the PID of a process that has ended'
+background sleeper 'sleep 1000'
+sleeper=${pids[sleeper]}
+run_status "target/debug/stage05-client $sleeper hi     # the sleep's PID"
+if [ "$(id -u)" = 0 ]; then
+  say 'as root: the client runs as the user nobody (as an ordinary user, try PID 1)'
+  run_status "setpriv --reuid=nobody --regid=nogroup --clear-groups target/debug/stage05-client $sleeper hi"
+else
+  run_status 'target/debug/stage05-client 1 hi     # init, which belongs to root'
+fi
+run "grep -E 'State|ShdPnd' /proc/$sleeper/status     # the sleep never got a signal"
+stop sleeper
+done_transcript
 
 # --- a server that dies mid-transfer ----------------------------------------------------
-log=$(mktemp)
-"$bin/stage05-server" >"$log" 2>"$log.err" & server=$!
-wait_for "$log" "PID"
-pid=$(head -1 "$log" | tr -dc 0-9)
-kill -STOP "$server"
-wait_until "the server to stop" stopped "$server" # SIGSTOP is not instantaneous
-MINITALK_TIMEOUT_MS=1000 "$bin/stage05-client" "$pid" "never delivered" >"$log.client" 2>&1 & client=$!
-wait_until "a bit pending at the stopped server" pending "$server"
-kill -KILL "$server"
+transcript 05-server-killed
+terminal 1
+serve server 'target/debug/stage05-server'
+pid=$(pid_of server)
+output server
+terminal 2
+run "kill -STOP $pid     # the server"
+wait_until "the server to stop" stopped "$pid"
+background client "MINITALK_TIMEOUT_MS=1000 target/debug/stage05-client $pid \"never delivered\""
+wait_until "a bit pending at the stopped server" pending "$pid"
+run "kill -KILL $pid     # the server, mid-transfer"
 # Reap it, so that its PID is gone (bash's `wait` may first report the earlier stop).
 reaped() { wait "$1" 2>/dev/null || true; [ ! -e "/proc/$1" ]; }
-wait_until "the killed server to be reaped" reaped "$server"
-status=0; wait "$client" || status=$?
-{
-  echo "\$ MINITALK_TIMEOUT_MS=1000 target/debug/stage05-client $pid \"never delivered\" &"
-  echo "\$ kill -KILL $pid     # the server, mid-transfer"
-  cat "$log.client"; echo "(exit code $status)"
-} > "$out/05-server-killed.txt"
+wait_until "the killed server to be reaped" reaped "$pid"
+wait_until "the client to give up" gone "${pids[client]}"
+output client
+run_here "wait ${pids[client]}; echo \"exit code: \$?\"     # the client's"
+done_transcript
 
 # --- a sender that goes silent mid-message ------------------------------------------------
-MINITALK_TIMEOUT_MS=500 "$bin/stage05-server" >"$log" 2>"$log.err" & server=$!
-wait_for "$log" "PID"
-pid=$(head -1 "$log" | tr -dc 0-9)
-{
-  echo "\$ MINITALK_TIMEOUT_MS=500 target/debug/stage05-server"
-  echo "\$ target/debug/stage05-forge $pid 100 ab     # announce 100 bytes, send 2, stop"
-  "$bin/stage05-forge" "$pid" 100 ab
-  wait_for "$log.err" "silent for"
-  echo "\$ target/debug/stage05-client $pid \"the next client\""
-  "$bin/stage05-client" "$pid" "the next client"
-  wait_for "$log.err" "15 bytes"
-  echo "# the server printed:"; tail -n +2 "$log"
-  echo "# and on its stderr:"; cat "$log.err"
-} > "$out/05-silent-sender.txt"
-kill "$server"; wait "$server" || true
-rm -f "$log" "$log".*
+transcript 05-silent-sender
+terminal 1
+serve server 'MINITALK_TIMEOUT_MS=500 target/debug/stage05-server'
+pid=$(pid_of server)
+terminal 2
+run "target/debug/stage05-forge $pid 100 ab     # announce 100 bytes, send 2, stop"
+printed server 'silent for'
+run "target/debug/stage05-client $pid \"the next client\""
+printed server '15 bytes'
+terminal 1
+output server
+done_transcript
+stop server
 echo "captured stage 05: $(ls "$out"/05-* | wc -l) files"

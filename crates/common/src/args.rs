@@ -1,10 +1,11 @@
 //! The client's command line: `<server-pid> <message>`.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 
 use nix::unistd::Pid;
 
-use crate::exit::{ExitCode, fail, program_name};
+use crate::cli::{self, Help};
+use crate::exit::{ExitCode, fail};
 use crate::pid::parse_pid;
 
 /// What every minitalk client is asked to do: send `message` to the server `pid`.
@@ -16,39 +17,24 @@ pub struct ClientArgs {
 }
 
 impl ClientArgs {
-    /// Read `<server-pid> <message>` from this process's arguments, or exit with
-    /// [`ExitCode::Usage`] and a one-line reason. Nothing has been sent at that point.
-    pub fn from_env() -> ClientArgs {
-        let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-        match Self::parse(args) {
+    /// Read `<server-pid> <message>` from this process's arguments, or exit: 0 after
+    /// printing `help` for `--help`, [`ExitCode::Usage`] with a one-line reason for
+    /// anything else than a PID and a message. Nothing has been sent at that point. The
+    /// message may be anything, `-1` or `--help` included: it is the second argument.
+    pub fn from_env(help: &Help) -> ClientArgs {
+        match Self::parse(cli::args(help), &help.usage()) {
             Ok(args) => args,
             Err(reason) => fail(ExitCode::Usage, reason),
         }
     }
 
-    /// The message as bytes. A message of exactly `-` means "read it from standard input,
-    /// to its end": Linux limits one argument to 128 KiB (`MAX_ARG_STRLEN`; a longer
-    /// one makes `execve` fail with `E2BIG`), so long messages come that way. To send a
-    /// lone `-`, pipe it: `printf %s - | client PID -`.
+    /// The message as bytes: see [`read_message`].
     pub fn message_bytes(&self) -> Vec<u8> {
-        use std::io::Read;
-        use std::os::unix::ffi::OsStrExt;
-        if self.message != "-" {
-            return self.message.as_bytes().to_vec();
-        }
-        let mut bytes = Vec::new();
-        if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
-            fail(
-                ExitCode::Failure,
-                format!("cannot read the message from standard input: {error}"),
-            );
-        }
-        bytes
+        read_message(&self.message)
     }
 
-    /// The pure part of [`ClientArgs::from_env`], for tests.
-    pub fn parse(args: Vec<OsString>) -> Result<ClientArgs, String> {
-        let usage = format!("usage: {} <server-pid> <message>", program_name());
+    /// The pure part of [`ClientArgs::from_env`], for tests; `usage` ends the reasons.
+    pub fn parse(args: Vec<OsString>, usage: &str) -> Result<ClientArgs, String> {
         let [pid, message]: [OsString; 2] = args.try_into().map_err(|args: Vec<OsString>| {
             format!("expected 2 arguments, got {} ({usage})", args.len())
         })?;
@@ -60,12 +46,36 @@ impl ClientArgs {
     }
 }
 
+/// A message given on the command line, as bytes. A message of exactly `-` means "read
+/// it from standard input, to its end": Linux limits one argument to 128 KiB
+/// (`MAX_ARG_STRLEN`; a longer one makes `execve` fail with `E2BIG`), so long messages
+/// come that way. To send a lone `-`, pipe it: `printf %s - | client PID -`. A message
+/// that cannot be read is [`ExitCode::Failure`].
+pub fn read_message(message: &OsStr) -> Vec<u8> {
+    use std::io::Read;
+    use std::os::unix::ffi::OsStrExt;
+    if message != "-" {
+        return message.as_bytes().to_vec();
+    }
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        fail(
+            ExitCode::Failure,
+            format!("cannot read the message from standard input: {error}"),
+        );
+    }
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<ClientArgs, String> {
-        ClientArgs::parse(args.iter().map(OsString::from).collect())
+        ClientArgs::parse(
+            args.iter().map(OsString::from).collect(),
+            "usage: client <server-pid> <message>",
+        )
     }
 
     #[test]
@@ -81,6 +91,13 @@ mod tests {
             let error = parse(args).unwrap_err();
             assert!(error.contains("usage:"), "{error}");
             assert!(error.contains(&format!("got {}", args.len())), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_message_may_look_like_an_option() {
+        for message in ["-1", "-hello", "--help", "-", "--"] {
+            assert_eq!(parse(&["123", message]).unwrap().message, message);
         }
     }
 

@@ -28,6 +28,19 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
+    /// Every code, in order: what a client that checks its target and waits for answers
+    /// (stages 05 to 07) may exit with.
+    pub const ALL: [ExitCode; 8] = [
+        ExitCode::Ok,
+        ExitCode::Failure,
+        ExitCode::Usage,
+        ExitCode::NoSuchProcess,
+        ExitCode::NotPermitted,
+        ExitCode::NotAServer,
+        ExitCode::Timeout,
+        ExitCode::Refused,
+    ];
+
     /// A few words for usage texts: what a script can conclude from this code.
     pub fn meaning(self) -> &'static str {
         match self {
@@ -41,8 +54,7 @@ impl ExitCode {
             }
             ExitCode::Timeout => "no answer from the server within the timeout",
             ExitCode::Refused => {
-                "the server refused the message (too long, a bad checksum, an unknown mode, \
-                 or we went silent); nothing was printed"
+                "the server refused the message (stderr says why); it printed nothing"
             }
         }
     }
@@ -56,18 +68,6 @@ pub fn describe(codes: &[ExitCode]) -> String {
         text.push_str(&format!("  {}  {}\n", code as i32, code.meaning()));
     }
     text
-}
-
-/// If the first argument is `--help` or `-h`, print `text` on stdout and exit 0.
-pub fn help_if_asked(text: &str) {
-    let first = std::env::args_os().nth(1);
-    if first
-        .as_deref()
-        .is_some_and(|arg| arg == "--help" || arg == "-h")
-    {
-        print!("{text}");
-        std::process::exit(0);
-    }
 }
 
 /// Print `program: message` as one line on stderr and exit with `code`.

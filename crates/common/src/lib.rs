@@ -6,6 +6,7 @@
 //! kernel, with `kill(pid, 0)`, whether a signal *could* be sent.)
 
 pub mod args;
+pub mod cli;
 pub mod env;
 pub mod exit;
 pub mod pid;
@@ -13,6 +14,7 @@ pub mod raw;
 pub mod target;
 
 pub use args::ClientArgs;
+pub use cli::Help;
 pub use exit::{ExitCode, fail};
 pub use pid::{PidError, parse_pid};
 pub use target::TargetError;

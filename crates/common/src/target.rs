@@ -5,8 +5,8 @@
 //! default action of SIGUSR1 and SIGUSR2 is to *terminate* the process. A typo in the PID
 //! would kill whatever unrelated program happens to have that number. So, in order:
 //!
-//! 1. the PID is at most the system's `pid_max` (`/proc/sys/kernel/pid_max`): above it, no
-//!    process can have it;
+//! 1. the PID is below the system's `pid_max` (`/proc/sys/kernel/pid_max`, which is one
+//!    more than the largest PID, proc(5)): from it on, no process can have it;
 //! 2. the process exists: `kill(pid, 0)` sends nothing but runs the same checks as a real
 //!    signal, and tells "no such process" (`ESRCH`) from "not yours" (`EPERM`);
 //! 3. it is not a zombie (`State:` in `/proc/PID/status`): a zombie still passes step 2;
@@ -29,8 +29,8 @@ use crate::exit::ExitCode;
 /// Why a PID is not a safe target. Each reason has its own exit code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TargetError {
-    /// Above `/proc/sys/kernel/pid_max`: no process can have this PID.
-    AbovePidMax { pid: Pid, pid_max: i32 },
+    /// Not below `/proc/sys/kernel/pid_max`: no process can have this PID.
+    NotBelowPidMax { pid: Pid, pid_max: i32 },
     /// `kill(pid, 0)` said `ESRCH`.
     NoSuchProcess(Pid),
     /// `kill(pid, 0)` said `EPERM`: the process belongs to someone else.
@@ -45,7 +45,7 @@ impl TargetError {
     /// The documented exit code for this refusal.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            TargetError::AbovePidMax { .. } => ExitCode::Usage,
+            TargetError::NotBelowPidMax { .. } => ExitCode::Usage,
             TargetError::NoSuchProcess(_) => ExitCode::NoSuchProcess,
             TargetError::NotPermitted(_) => ExitCode::NotPermitted,
             TargetError::NotAServer { .. } | TargetError::Unverifiable { .. } => {
@@ -58,9 +58,9 @@ impl TargetError {
 impl fmt::Display for TargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TargetError::AbovePidMax { pid, pid_max } => write!(
+            TargetError::NotBelowPidMax { pid, pid_max } => write!(
                 f,
-                "refusing PID {pid}: it is above this system's pid_max ({pid_max}), no process can have it"
+                "refusing PID {pid}: PIDs on this system stop below pid_max ({pid_max}), no process can have it"
             ),
             TargetError::NoSuchProcess(pid) => {
                 write!(f, "no process has PID {pid}: is the server running?")
@@ -92,10 +92,11 @@ impl std::error::Error for TargetError {}
 /// Check, without sending any signal, that `pid` is a process we may signal and that
 /// SIGUSR1 and SIGUSR2 will not terminate it.
 pub fn check(pid: Pid) -> Result<(), TargetError> {
+    // pid_max is one more than the largest PID the kernel hands out (proc(5)).
     if let Some(pid_max) = pid_max()
-        && pid.as_raw() > pid_max
+        && pid.as_raw() >= pid_max
     {
-        return Err(TargetError::AbovePidMax { pid, pid_max });
+        return Err(TargetError::NotBelowPidMax { pid, pid_max });
     }
     // Signal 0: the kernel checks that the process exists and that we may signal it,
     // then delivers nothing.
@@ -204,7 +205,8 @@ pub fn why_silent(server: Pid) -> &'static str {
     }
 }
 
-/// The highest PID this system hands out, or `None` if it cannot be read.
+/// This system's `pid_max`, one more than the largest PID it hands out (proc(5)), or
+/// `None` if it cannot be read.
 pub fn pid_max() -> Option<i32> {
     std::fs::read_to_string("/proc/sys/kernel/pid_max")
         .ok()?
@@ -219,11 +221,14 @@ mod tests {
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, sigaction};
 
     #[test]
-    fn pids_above_pid_max_are_refused_without_a_syscall() {
+    fn pids_from_pid_max_on_are_refused_without_a_syscall() {
         let max = pid_max().expect("Linux has /proc/sys/kernel/pid_max");
-        let error = check(Pid::from_raw(max + 1)).unwrap_err();
-        assert_eq!(error.exit_code(), ExitCode::Usage);
-        assert!(error.to_string().contains("pid_max"), "{error}");
+        // pid_max itself is not a PID: the largest is pid_max - 1 (proc(5)).
+        for pid in [max, max + 1] {
+            let error = check(Pid::from_raw(pid)).unwrap_err();
+            assert_eq!(error.exit_code(), ExitCode::Usage, "PID {pid}: {error}");
+            assert!(error.to_string().contains("pid_max"), "{error}");
+        }
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The command lines of `server` and `client`, with clap.
 //!
-//! clap writes `--help` and `--version`, and checks the arguments. One thing is ours: a
+//! clap writes `--help` and `--version`, and checks the arguments. Two things are ours: a
 //! usage error is *one* line on stderr and exit code 2, as in every stage, where clap
-//! would print a paragraph. Scripts and the tests read that line.
+//! would print a paragraph (scripts and the tests read that line); and the client's
+//! message is whatever follows the PID, as in the classic `client <pid> <string>`, even
+//! when it starts with `-`: options come before the PID.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches, Parser};
@@ -23,8 +25,8 @@ pub struct ClientArgs {
     #[arg(value_parser = pid, allow_negative_numbers = true)]
     pub pid: Pid,
 
-    /// The message; - reads it from standard input (needed above 128 KiB). A message that
-    /// starts with - goes after --: client PID -- -message
+    /// The message, whatever it starts with (options go before the PID); - reads it from
+    /// standard input (needed above 128 KiB)
     #[arg(value_parser = clap::value_parser!(OsString))]
     pub message: OsString,
 
@@ -72,17 +74,14 @@ impl ClientArgs {
     /// This process's arguments, or exit: 0 after `--help`/`--version`, 2 with one line
     /// on stderr for a usage error. Nothing has been sent at that point.
     pub fn from_env() -> ClientArgs {
-        let codes = describe(&[
-            ExitCode::Ok,
-            ExitCode::Failure,
-            ExitCode::Usage,
-            ExitCode::NoSuchProcess,
-            ExitCode::NotPermitted,
-            ExitCode::NotAServer,
-            ExitCode::Timeout,
-            ExitCode::Refused,
-        ]);
-        parse(ClientArgs::command().after_help(codes))
+        let command = ClientArgs::command().after_help(describe(&ExitCode::ALL));
+        let args = message_after_pid(&command, std::env::args_os().collect());
+        parse(command, args)
+    }
+
+    /// The message's bytes: the argument as it is (any bytes but NUL), or standard input.
+    pub fn message_bytes(&self) -> Vec<u8> {
+        minitalk_common::args::read_message(&self.message)
     }
 
     /// The timeout: the option, else `MINITALK_TIMEOUT_MS`, else 5 s.
@@ -93,7 +92,7 @@ impl ClientArgs {
 
 impl ServerArgs {
     pub fn from_env() -> ServerArgs {
-        parse(ServerArgs::command())
+        parse(ServerArgs::command(), std::env::args_os().collect())
     }
 
     pub fn timeout(&self) -> std::time::Duration {
@@ -114,13 +113,58 @@ fn pid(text: &str) -> Result<Pid, String> {
     parse_pid(text).map_err(|error| error.to_string())
 }
 
+// ANCHOR: message_after_pid
+/// `args` (the program's name first) with a `--` after the PID, unless one is there: then
+/// clap takes what follows as the message, whatever it starts with. `client 42 -1` sends
+/// `-1`, and `client 42 -hello` sends `-hello` where clap alone would read `-h`, print the
+/// help and exit 0, with nothing sent. The PID is the first argument that is neither an
+/// option nor an option's value, so the options must come before it.
+fn message_after_pid(command: &clap::Command, mut args: Vec<OsString>) -> Vec<OsString> {
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let mut index = 1;
+    while index < args.len() {
+        let arg = args[index].as_encoded_bytes();
+        if arg == b"--" {
+            return args; // the user's own: what follows is positional already
+        }
+        let value_follows = if let Some(long) = arg.strip_prefix(b"--") {
+            // --timeout 250 (but not --timeout=250)
+            !long.contains(&b'=')
+                && command
+                    .get_arguments()
+                    .filter(|a| a.get_long().is_some_and(|name| name.as_bytes() == long))
+                    .any(takes_value)
+        } else if arg.len() > 1 && arg[0] == b'-' && !arg[1].is_ascii_digit() {
+            // -qt 250: a cluster of short options, the last of which may take the next.
+            let last = *arg.last().expect("longer than one byte");
+            command
+                .get_arguments()
+                .filter(|a| a.get_short().is_some_and(|c| u8::try_from(c) == Ok(last)))
+                .any(takes_value)
+        } else {
+            // The PID (-1 included, to be refused as one): the message comes after it.
+            if args
+                .get(index + 1)
+                .is_none_or(|next| next != OsStr::new("--"))
+            {
+                args.insert(index + 1, OsString::from("--"));
+            }
+            return args;
+        };
+        index += if value_follows { 2 } else { 1 };
+    }
+    args
+}
+// ANCHOR_END: message_after_pid
+
 // EXERCISE: parse
 // ANCHOR: parse
-/// Parse this process's arguments with `command`; turn a usage error into one line.
-fn parse<T: FromArgMatches>(command: clap::Command) -> T {
+/// Parse `args` (the program's name first) with `command`; turn a usage error into one
+/// line.
+fn parse<T: FromArgMatches>(command: clap::Command, args: Vec<OsString>) -> T {
     let usage = command.clone().render_usage().to_string();
     let result = command
-        .try_get_matches()
+        .try_get_matches_from(args)
         .and_then(|matches| T::from_arg_matches(&matches));
     match result {
         Ok(args) => args,
@@ -157,17 +201,51 @@ mod tests {
     use super::*;
 
     fn client(args: &[&str]) -> Result<ClientArgs, clap::Error> {
-        ClientArgs::try_parse_from(std::iter::once("client").chain(args.iter().copied()))
+        let args = std::iter::once("client").chain(args.iter().copied());
+        let args = message_after_pid(&ClientArgs::command(), args.map(OsString::from).collect());
+        ClientArgs::try_parse_from(args)
     }
 
     #[test]
-    fn takes_a_pid_a_message_and_options() {
-        let args = client(&["42", "hello", "--payload", "-q", "--timeout", "250"]).unwrap();
+    fn takes_options_then_a_pid_and_a_message() {
+        let args = client(&["--payload", "-q", "--timeout", "250", "42", "hello"]).unwrap();
         assert_eq!(args.pid.as_raw(), 42);
         assert_eq!(args.message, "hello");
         assert!(args.payload && args.quiet && !args.summary);
         assert_eq!(args.timeout, Some(250));
         assert_eq!(client(&["42", "-"]).unwrap().message, "-");
+        let args = client(&["-qt", "250", "-s", "42", "x"]).unwrap();
+        assert_eq!(
+            (args.timeout, args.quiet, args.summary),
+            (Some(250), true, true)
+        );
+        assert_eq!(
+            client(&["--timeout=300", "42", "x"]).unwrap().timeout,
+            Some(300)
+        );
+    }
+
+    #[test]
+    fn the_message_after_the_pid_is_never_an_option() {
+        for message in [
+            "-1",
+            "-456",
+            "-hello",
+            "-h",
+            "--help",
+            "--version",
+            "-",
+            "--payload",
+        ] {
+            let args = client(&["42", message]).unwrap();
+            assert_eq!(args.message, message, "{message}");
+            assert!(!args.payload);
+        }
+        // `--` stays accepted, and sends what follows it.
+        assert_eq!(client(&["42", "--", "-x"]).unwrap().message, "-x");
+        assert_eq!(client(&["-q", "42", "--", "--"]).unwrap().message, "--");
+        // An option after the message is one argument too many, not an option.
+        assert!(client(&["42", "hello", "--quiet"]).is_err());
     }
 
     #[test]
@@ -179,7 +257,7 @@ mod tests {
             (&["12abc", "x"][..], "decimal digits"),
             (&["1"][..], "<MESSAGE>"),
             (&["1", "a", "b"][..], "unexpected argument"),
-            (&["1", "a", "--timeout", "0"][..], "timeout"),
+            (&["--timeout", "0", "1", "a"][..], "timeout"),
         ] {
             let line = one_line(&client(args).unwrap_err(), &usage);
             assert_eq!(line.lines().count(), 1, "{line}");

@@ -139,6 +139,46 @@ fn a_dash_reads_the_message_from_stdin_and_double_dash_allows_a_leading_dash() {
 }
 
 #[test]
+fn the_classic_form_sends_any_second_argument_even_one_that_looks_like_an_option() {
+    // `client <pid> <string>`: the string is whatever the second argument is. clap alone
+    // would take `-1` for an unknown option (exit 2) and `-hello` for `-h` (the help,
+    // exit 0, nothing sent). Options come before the PID.
+    let programs = programs();
+    if !common::own_programs_only(&programs, "the confirmation line") {
+        return;
+    }
+    let mut server = programs.start_server();
+    let pid = server.pid().to_string();
+    for message in [
+        "-1",
+        "-456",
+        "-hello",
+        "--help",
+        "-h",
+        "--version",
+        "--payload",
+    ] {
+        let assert = programs.client([pid.as_str(), message]).success();
+        assert!(
+            stdout_of(&assert).contains(&format!("{} bytes delivered", message.len())),
+            "{message}: {}",
+            stdout_of(&assert)
+        );
+        server.expect_message(format!("{message}\n"));
+    }
+    // Options before the PID still work, and so does `--` after it.
+    programs.client(["--quiet", pid.as_str(), "-q"]).success();
+    server.expect_message("-q\n");
+    programs.client([pid.as_str(), "--", "--"]).success();
+    server.expect_message("--\n");
+}
+
+#[test]
+fn an_option_after_the_message_is_an_extra_argument() {
+    expect_usage_error(&programs(), &[CANARY, "hello", "--quiet"], "usage:");
+}
+
+#[test]
 fn quiet_prints_nothing_and_summary_prints_one_line() {
     let programs = programs();
     if !common::own_programs_only(&programs, "--quiet and --summary") {

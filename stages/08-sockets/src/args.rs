@@ -7,7 +7,51 @@
 use std::ffi::OsString;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use minitalk_common::cli::{self, Help};
+
 use crate::exit::{Exit, fail};
+
+const SERVER_SYNOPSIS: &str = "[--two-way] [--port PORT] [--bind IP] [--no-reap]";
+const CLIENT_SYNOPSIS: &str = "[--two-way] IP:PORT";
+
+/// What `stage08-server --help` prints.
+fn server_help() -> Help {
+    Help::new(
+        "stage08-server",
+        SERVER_SYNOPSIS,
+        "Listens on TCP and prints its address on its first line, `listening on IP:PORT`;\n\
+         then shows every line a client sends, after the client's address, one child\n\
+         process per client.\n\
+         options:\n  \
+         --two-way    also send every line typed here to every connected client\n  \
+         --port PORT  listen on PORT (default 0: a free port the kernel picks)\n  \
+         --bind IP    listen on this IP address (default 127.0.0.1; not a host name)\n  \
+         --no-reap    never reap ended children, to watch them become zombies\n\
+         exit codes:\n  \
+         0  the input ended (two-way)\n  \
+         1  a failure the message describes\n  \
+         2  wrong arguments\n  \
+         9  cannot listen at that address (the port is in use, say)",
+    )
+}
+
+/// What `stage08-client --help` prints.
+fn client_help() -> Help {
+    Help::new(
+        "stage08-client",
+        CLIENT_SYNOPSIS,
+        "Connects to the address a stage08-server printed and sends it every line of its\n\
+         input; its first line is `connected to SERVER as OUR-ADDRESS`.\n\
+         options:\n  \
+         --two-way    also show what the server sends back\n\
+         exit codes:\n  \
+         0  every line was sent, and the server read it\n  \
+         1  a failure the message describes\n  \
+         2  wrong arguments\n  \
+         8  nothing accepts connections at that address\n  \
+         10 the connection ended before all of the input was delivered",
+    )
+}
 
 // ANCHOR: server_args
 /// What the server is asked to do.
@@ -27,12 +71,12 @@ pub struct ServerArgs {
 impl ServerArgs {
     /// The server's arguments, or exit with [`Exit::Usage`] and a one-line reason.
     pub fn from_env() -> ServerArgs {
-        Self::parse(std::env::args_os().skip(1).collect()).unwrap_or_else(|e| usage_error(e))
+        Self::parse(cli::args(&server_help())).unwrap_or_else(|e| usage_error(e))
     }
 
     /// The pure part of [`ServerArgs::from_env`], for tests.
     pub fn parse(args: Vec<OsString>) -> Result<ServerArgs, String> {
-        let usage = "[--two-way] [--port PORT] [--bind IP] [--no-reap]";
+        let usage = server_help().usage();
         let mut parsed = ServerArgs {
             address: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             two_way: false,
@@ -42,14 +86,14 @@ impl ServerArgs {
         while let Some(arg) = args.next() {
             let mut value = || {
                 args.next()
-                    .ok_or_else(|| format!("{arg} needs a value (usage: {usage})"))
+                    .ok_or_else(|| format!("{arg} needs a value ({usage})"))
             };
             match arg.as_str() {
                 "--two-way" => parsed.two_way = true,
                 "--no-reap" => parsed.reap = false,
                 "--port" => parsed.address.set_port(parse_port(&value()?)?),
                 "--bind" => parsed.address.set_ip(parse_ip(&value()?)?),
-                _ => return Err(format!("unknown argument {arg:?} (usage: {usage})")),
+                _ => return Err(format!("unknown argument {arg:?} ({usage})")),
             }
         }
         Ok(parsed)
@@ -68,26 +112,26 @@ pub struct ClientArgs {
 impl ClientArgs {
     /// The client's arguments, or exit with [`Exit::Usage`] and a one-line reason.
     pub fn from_env() -> ClientArgs {
-        Self::parse(std::env::args_os().skip(1).collect()).unwrap_or_else(|e| usage_error(e))
+        Self::parse(cli::args(&client_help())).unwrap_or_else(|e| usage_error(e))
     }
 
     /// The pure part of [`ClientArgs::from_env`], for tests.
     pub fn parse(args: Vec<OsString>) -> Result<ClientArgs, String> {
-        let usage = "[--two-way] IP:PORT";
+        let usage = client_help().usage();
         let mut two_way = false;
         let mut addresses = Vec::new();
         for arg in strings(args)? {
             match arg.as_str() {
                 "--two-way" => two_way = true,
                 option if option.starts_with("--") => {
-                    return Err(format!("unknown option {arg:?} (usage: {usage})"));
+                    return Err(format!("unknown option {arg:?} ({usage})"));
                 }
                 _ => addresses.push(arg),
             }
         }
         let [address] = addresses.as_slice() else {
             return Err(format!(
-                "expected one address, got {} (usage: {usage})",
+                "expected one address, got {} ({usage})",
                 addresses.len()
             ));
         };

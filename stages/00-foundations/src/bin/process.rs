@@ -4,6 +4,7 @@
 //! `stage00-process wait-for-signal` (the child waits until a signal ends it).
 //! Exit codes: 0 the child was waited for, 1 fork or wait failed, 2 usage error.
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::{ExitCode, fail};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, fork, getpid, getppid, pause};
@@ -15,20 +16,21 @@ enum Child {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let plan = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["exit", code] => match code.parse() {
+    let help = Help::new(
+        "stage00-process",
+        "exit <code> | wait-for-signal",
+        "Forks a child and reports how it ended: `exit <code>`, the child exits with that\n\
+         code; `wait-for-signal`, the child waits until a signal ends it.",
+    )
+    .exit_codes(&[ExitCode::Ok, ExitCode::Failure, ExitCode::Usage]);
+    let args = cli::args(&help);
+    let plan = match args.iter().map(|arg| arg.to_str()).collect::<Vec<_>>()[..] {
+        [Some("exit"), Some(code)] => match code.parse() {
             Ok(code) if (0..=255).contains(&code) => Child::Exit(code),
-            _ => fail(
-                ExitCode::Usage,
-                format!("exit code must be 0 to 255, not {code:?}"),
-            ),
+            _ => cli::usage_error(&help, format!("exit code must be 0 to 255, not {code:?}")),
         },
-        ["wait-for-signal"] => Child::WaitForSignal,
-        _ => fail(
-            ExitCode::Usage,
-            "usage: stage00-process exit <code> | stage00-process wait-for-signal",
-        ),
+        [Some("wait-for-signal")] => Child::WaitForSignal,
+        _ => cli::usage_error(&help, "expected `exit <code>` or `wait-for-signal`"),
     };
 
     // EXERCISE: fork

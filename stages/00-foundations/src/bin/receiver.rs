@@ -9,7 +9,8 @@
 use std::io::BufRead;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use minitalk_common::{ExitCode, fail};
+use minitalk_common::ExitCode;
+use minitalk_common::cli::{self, Help};
 use nix::libc::{self, c_int};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use nix::unistd::getpid;
@@ -32,13 +33,19 @@ extern "C" fn count(signal: c_int) {
 // END EXERCISE
 
 fn main() {
-    let block = match std::env::args().nth(1).as_deref() {
-        None => false,
-        Some("--block") => true,
-        Some(other) => fail(
-            ExitCode::Usage,
-            format!("unknown option {other:?} (usage: stage00-receiver [--block])"),
-        ),
+    let help = Help::new(
+        "stage00-receiver",
+        "[--block]",
+        "Counts how many times SIGUSR1 and SIGUSR2 are handled, until stdin ends. With\n\
+         --block, blocks both until a line arrives on stdin, shows which are pending,\n\
+         then unblocks them.",
+    )
+    .exit_codes(&[ExitCode::Ok, ExitCode::Usage]);
+    let block = match &cli::args(&help)[..] {
+        [] => false,
+        [flag] if flag == "--block" => true,
+        [other] => cli::usage_error(&help, format!("unknown option {other:?}")),
+        _ => cli::usage_error(&help, "expected nothing, or --block"),
     };
     let usr_signals: SigSet = [Signal::SIGUSR1, Signal::SIGUSR2].into_iter().collect();
     let action = SigAction::new(

@@ -3,26 +3,27 @@
 //! Usage: `stage00-sender <pid> <signal> <count>`, for example `stage00-sender 4242 USR1 1000`.
 //! Exit codes: 0 all sent, 1 `kill(2)` failed, 2 usage error (nothing sent).
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::{ExitCode, fail, parse_pid};
 use nix::sys::signal::kill;
 use stage_00::parse_signal;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let help = Help::new(
+        "stage00-sender",
+        "<pid> <signal> <count>",
+        "Sends <signal> (USR1, USR2, …) to <pid>, <count> times, as fast as kill(2) goes.",
+    )
+    .exit_codes(&[ExitCode::Ok, ExitCode::Failure, ExitCode::Usage]);
+    let args = cli::text_args(&help);
     let [pid, signal, count] = &args[..] else {
-        fail(
-            ExitCode::Usage,
-            "usage: stage00-sender <pid> <signal> <count>",
-        );
+        cli::usage_error(&help, format!("expected 3 arguments, got {}", args.len()));
     };
-    let pid = parse_pid(pid).unwrap_or_else(|error| fail(ExitCode::Usage, error));
+    let pid = parse_pid(pid).unwrap_or_else(|error| cli::usage_error(&help, error));
     let signal = parse_signal(signal)
-        .unwrap_or_else(|| fail(ExitCode::Usage, format!("unknown signal {signal:?}")));
+        .unwrap_or_else(|| cli::usage_error(&help, format!("unknown signal {signal:?}")));
     let count: u64 = count.parse().unwrap_or_else(|_| {
-        fail(
-            ExitCode::Usage,
-            format!("count must be a number, not {count:?}"),
-        )
+        cli::usage_error(&help, format!("count must be a number, not {count:?}"))
     });
 
     // EXERCISE: send

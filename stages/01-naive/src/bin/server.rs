@@ -5,6 +5,7 @@
 
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::raw::write_all;
 use nix::sys::signal::{SigHandler, signal};
 use nix::unistd::{getpid, pause};
@@ -63,6 +64,11 @@ fn flush(end: &[u8]) {
 // END EXERCISE
 
 fn main() {
+    cli::no_args(&Help::new(
+        "stage01-server",
+        "",
+        "Prints its PID, then every message that arrives one bit per signal.",
+    ));
     // EXERCISE: install
     // ANCHOR: install
     // Install the handlers *before* telling anyone our PID: until then SIGUSR1 still has

@@ -5,13 +5,27 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use minitalk_common::{ClientArgs, ExitCode, fail};
+use minitalk_common::{ClientArgs, ExitCode, Help, fail};
 use nix::sys::signal::kill;
 use stage_02::{DEFAULT_DELAY, ONE, TERMINATOR, ZERO, bits};
 
 fn main() {
+    let help = Help::new(
+        "stage02-client",
+        "<server-pid> <message>",
+        "Sends <message> to the server, one bit per signal, sleeping between signals.",
+    )
+    .env(
+        "MINITALK_DELAY_US",
+        "the pause after each signal, in microseconds (default 200)",
+    )
+    .exit_code(
+        ExitCode::Ok,
+        "every signal was sent (nobody confirms anything in this stage)",
+    )
+    .exit_codes(&[ExitCode::Failure, ExitCode::Usage]);
     // Parsing refuses 0 and negative PIDs before anything is sent.
-    let args = ClientArgs::from_env();
+    let args = ClientArgs::from_env(&help);
     let delay = minitalk_common::env::micros("MINITALK_DELAY_US", DEFAULT_DELAY);
 
     // ANCHOR: send

@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::raw::write_all;
 use nix::libc::{c_int, c_void, siginfo_t};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, sigaction};
@@ -34,6 +35,12 @@ extern "C" fn on_bit(signal: c_int, info: *mut siginfo_t, _context: *mut c_void)
 // END EXERCISE
 
 fn main() {
+    cli::no_args(&Help::new(
+        "stage02-server",
+        "",
+        "Prints its PID, then every message, whoever sends it; who sent each one goes to\n\
+         stderr.",
+    ));
     // EXERCISE: install
     // ANCHOR: install
     let bit_signals: SigSet = [ZERO, ONE].into_iter().collect();

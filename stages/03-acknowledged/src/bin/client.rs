@@ -7,20 +7,20 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use minitalk_common::exit::{describe, help_if_asked};
-use minitalk_common::{ClientArgs, ExitCode, fail};
+use minitalk_common::{ClientArgs, ExitCode, Help, fail};
 use nix::sys::signal::kill;
 use stage_03::wait::{block_answers, catch_answers, next_answer};
 use stage_03::{ACK, DONE, ONE, TERMINATOR, ZERO, bits};
 
 fn main() {
-    help_if_asked(&format!(
-        "usage: stage03-client <server-pid> <message>\n\
-         Sends <message> to the server, one acknowledged bit per signal.\n{}",
-        describe(&[ExitCode::Ok, ExitCode::Failure, ExitCode::Usage])
-    ));
+    let help = Help::new(
+        "stage03-client",
+        "<server-pid> <message>",
+        "Sends <message> to the server, one acknowledged bit per signal.",
+    )
+    .exit_codes(&[ExitCode::Ok, ExitCode::Failure, ExitCode::Usage]);
     // Parsing refuses 0 and negative PIDs before anything is sent.
-    let args = ClientArgs::from_env();
+    let args = ClientArgs::from_env(&help);
 
     // So that the server, which checks us before it answers, sees an answer cannot kill us.
     catch_answers();

@@ -17,6 +17,7 @@
 use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use minitalk_common::cli::{self, Help};
 use nix::libc::c_int;
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use nix::unistd::{getpid, pause};
@@ -35,13 +36,17 @@ fn gap() {
 }
 
 fn main() {
-    let mode = std::env::args().nth(1).unwrap_or_default();
-    if mode != "pause" && mode != "sigsuspend" {
-        minitalk_common::fail(
-            minitalk_common::ExitCode::Usage,
-            "usage: stage03-lost-wakeup pause|sigsuspend",
-        );
-    }
+    let help = Help::new(
+        "stage03-lost-wakeup",
+        "pause|sigsuspend",
+        "Waits for one SIGUSR1 with pause() (which loses the wake-up when the signal comes\n\
+         between the check and the sleep) or sigsuspend() (which does not). Between the two\n\
+         it reads a line from stdin: send SIGUSR1 then, and press Enter.",
+    );
+    let mode = match &cli::args(&help)[..] {
+        [mode] if mode == "pause" || mode == "sigsuspend" => mode.to_string_lossy().into_owned(),
+        _ => cli::usage_error(&help, "expected pause or sigsuspend"),
+    };
     let action = SigAction::new(
         SigHandler::Handler(on_signal),
         SaFlags::SA_RESTART,

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::raw::write_all;
 use minitalk_common::target;
 use nix::libc::{c_int, c_void, siginfo_t};
@@ -32,6 +33,12 @@ extern "C" fn on_bit(signal: c_int, info: *mut siginfo_t, _context: *mut c_void)
 }
 
 fn main() {
+    cli::no_args(&Help::new(
+        "stage03-server",
+        "",
+        "Prints its PID, then every message, answering every bit to its sender; who sent\n\
+         each message goes to stderr.",
+    ));
     let bit_signals: SigSet = [ZERO, ONE].into_iter().collect();
     // Keep both signals blocked except while we wait in `sigsuspend` below: then a
     // handler can only run while the main loop is waiting, never between its look at

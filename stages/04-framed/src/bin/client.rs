@@ -4,25 +4,25 @@
 //! standard input (one argument can hold at most 128 KiB). Any bytes travel, including
 //! invalid UTF-8 and none at all.
 
-use minitalk_common::exit::{describe, help_if_asked};
-use minitalk_common::{ClientArgs, ExitCode, fail};
+use minitalk_common::{ClientArgs, ExitCode, Help, fail};
 use stage_04::send::{SendError, send};
 use stage_04::{MAX_LEN, frame, frame_bits};
 
 fn main() {
-    help_if_asked(&format!(
-        "usage: stage04-client <server-pid> <message>\n\
-         Sends <message> to the server as a frame: its length, then its bytes, one\n\
-         acknowledged bit per signal. A <message> of - is read from standard input.\n{}",
-        describe(&[
-            ExitCode::Ok,
-            ExitCode::Failure,
-            ExitCode::Usage,
-            ExitCode::Refused,
-        ])
-    ));
+    let help = Help::new(
+        "stage04-client",
+        "<server-pid> <message>",
+        "Sends <message> to the server as a frame: its length, then its bytes, one\n\
+         acknowledged bit per signal. A <message> of - is read from standard input.",
+    )
+    .exit_codes(&[
+        ExitCode::Ok,
+        ExitCode::Failure,
+        ExitCode::Usage,
+        ExitCode::Refused,
+    ]);
     // Parsing refuses 0 and negative PIDs before anything is sent.
-    let args = ClientArgs::from_env();
+    let args = ClientArgs::from_env(&help);
     // ANCHOR: message
     // Raw bytes, not a String: an argument on Unix is any bytes but NUL.
     let message = args.message_bytes();

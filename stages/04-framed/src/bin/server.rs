@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::raw::write_all;
 use minitalk_common::target;
 use nix::libc::{c_int, c_void, siginfo_t};
@@ -33,6 +34,12 @@ extern "C" fn on_bit(signal: c_int, info: *mut siginfo_t, _context: *mut c_void)
 }
 
 fn main() {
+    cli::no_args(&Help::new(
+        "stage04-server",
+        "",
+        "Prints its PID, then every message, each sent as a frame (a 32-bit length, then\n\
+         the bytes), answering every bit; refusals and senders go to stderr.",
+    ));
     let bit_signals: SigSet = [ZERO, ONE].into_iter().collect();
     // Keep both signals blocked except while we wait in `sigsuspend` below: then a
     // handler can only run while the main loop is waiting, never between its look at

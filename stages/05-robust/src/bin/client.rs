@@ -3,8 +3,7 @@
 //!
 //! Usage: `stage05-client <server-pid> <message>` (`--help` for the exit codes).
 
-use minitalk_common::exit::{describe, help_if_asked};
-use minitalk_common::{ClientArgs, ExitCode, fail, target};
+use minitalk_common::{ClientArgs, ExitCode, Help, fail, target};
 use nix::errno::Errno;
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
@@ -12,28 +11,24 @@ use stage_05::send::{SendError, send};
 use stage_05::{DEFAULT_TIMEOUT, MAX_LEN, TIMEOUT_ENV, frame, frame_bits};
 
 fn main() {
-    help_if_asked(&format!(
-        "usage: stage05-client <server-pid> <message>\n\
-         Sends <message> to the server as a frame: its length, then its bytes, one\n\
+    let help = Help::new(
+        "stage05-client",
+        "<server-pid> <message>",
+        "Sends <message> to the server as a frame: its length, then its bytes, one\n\
          acknowledged bit per signal. A <message> of - is read from standard input.\n\
          Before the first signal, <server-pid> must be a process that exists, that we may\n\
-         signal, and that catches or blocks SIGUSR1 and SIGUSR2.\n\
-         environment:\n  \
-         {TIMEOUT_ENV}  how long to wait for each answer, in milliseconds (default {})\n{}",
-        DEFAULT_TIMEOUT.as_millis(),
-        describe(&[
-            ExitCode::Ok,
-            ExitCode::Failure,
-            ExitCode::Usage,
-            ExitCode::NoSuchProcess,
-            ExitCode::NotPermitted,
-            ExitCode::NotAServer,
-            ExitCode::Timeout,
-            ExitCode::Refused,
-        ])
-    ));
+         signal, and that catches or blocks SIGUSR1 and SIGUSR2.",
+    )
+    .env(
+        TIMEOUT_ENV,
+        &format!(
+            "how long to wait for each answer, in milliseconds (default {})",
+            DEFAULT_TIMEOUT.as_millis()
+        ),
+    )
+    .exit_codes(&ExitCode::ALL);
     // Parsing refuses anything but decimal digits, and 0, before anything is sent.
-    let args = ClientArgs::from_env();
+    let args = ClientArgs::from_env(&help);
     let timeout = minitalk_common::env::millis(TIMEOUT_ENV, DEFAULT_TIMEOUT);
 
     // ANCHOR: check

@@ -7,24 +7,37 @@
 //! `<bytes>` (none by default), waiting for the server's answer after every bit like a
 //! real client. It prints what happened; the exit codes are the client's.
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::{ExitCode, fail, parse_pid};
 use stage_05::send::{SendError, send};
 use stage_05::{DEFAULT_TIMEOUT, HEADER_BITS, TIMEOUT_ENV, bits, frame_bits};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let help = Help::new(
+        "stage05-forge",
+        "<server-pid> <announced-length> [<bytes>]",
+        "Sends a frame whose header announces <announced-length> bytes, then <bytes> (none\n\
+         by default), and says what the server did with it.",
+    )
+    .exit_codes(&[
+        ExitCode::Ok,
+        ExitCode::Failure,
+        ExitCode::Usage,
+        ExitCode::Refused,
+    ]);
+    let args = cli::text_args(&help);
     let (pid, announced, payload) = match &args[..] {
         [pid, len] => (pid, len, ""),
         [pid, len, payload] => (pid, len, payload.as_str()),
-        _ => fail(
-            ExitCode::Usage,
-            "usage: stage05-forge <server-pid> <announced-length> [<bytes>]",
+        _ => cli::usage_error(
+            &help,
+            format!("expected 2 or 3 arguments, got {}", args.len()),
         ),
     };
-    let pid = parse_pid(pid).unwrap_or_else(|error| fail(ExitCode::Usage, error));
+    let pid = parse_pid(pid).unwrap_or_else(|error| cli::usage_error(&help, error));
     let announced: u32 = announced
         .parse()
-        .unwrap_or_else(|_| fail(ExitCode::Usage, "the announced length must fit in 32 bits"));
+        .unwrap_or_else(|_| cli::usage_error(&help, "the announced length must fit in 32 bits"));
 
     if let Err(refusal) = minitalk_common::target::check(pid) {
         fail(refusal.exit_code(), refusal);

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use minitalk_common::exit::help_if_asked;
+use minitalk_common::cli::{self, Help};
 use minitalk_common::raw::write_all;
 use minitalk_common::target;
 use nix::errno::Errno;
@@ -36,17 +36,24 @@ extern "C" fn on_bit(signal: c_int, info: *mut siginfo_t, _context: *mut c_void)
 }
 
 fn main() {
-    help_if_asked(&format!(
-        "usage: stage05-server\n\
-         Prints its PID, then every message a client sends, each on its own line.\n\
-         Refusals and dropped messages are reported on stderr.\n\
-         environment:\n  \
-         {TIMEOUT_ENV}  how long a sender may stay silent mid-message, in milliseconds\n  \
-         {:width$}  (default {}); then its partial message is dropped\n",
-        "",
-        DEFAULT_TIMEOUT.as_millis(),
-        width = TIMEOUT_ENV.len()
-    ));
+    cli::no_args(
+        &Help::new(
+            "stage05-server",
+            "",
+            "Prints its PID, then every message a client sends, each on its own line.\n\
+             Refusals and dropped messages are reported on stderr.",
+        )
+        .env(
+            TIMEOUT_ENV,
+            &format!(
+                "how long a sender may stay silent mid-message, in milliseconds (default {});\n  \
+                 {:width$}  then its partial message is dropped",
+                DEFAULT_TIMEOUT.as_millis(),
+                "",
+                width = TIMEOUT_ENV.len()
+            ),
+        ),
+    );
     let timeout = minitalk_common::env::millis(TIMEOUT_ENV, DEFAULT_TIMEOUT);
     let bit_signals: SigSet = [ZERO, ONE].into_iter().collect();
     // Keep both signals blocked except while we wait below: then a handler can only run

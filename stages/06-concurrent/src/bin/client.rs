@@ -3,36 +3,31 @@
 //!
 //! Usage: `stage06-client <server-pid> <message>` (`--help` for the exit codes).
 
-use minitalk_common::exit::{describe, help_if_asked};
-use minitalk_common::{ClientArgs, ExitCode, env, fail, target};
+use minitalk_common::{ClientArgs, ExitCode, Help, env, fail, target};
 use stage_06::client::{Failure, deliver};
 use stage_06::protocol::{DEFAULT_TIMEOUT, TIMEOUT_ENV};
 use stage_06::signals::Signals;
 
 fn main() {
-    help_if_asked(&format!(
-        "usage: stage06-client <server-pid> <message>\n\
-         Sends <message> to the server as a frame: its length, its bytes and a CRC-32, one\n\
+    let help = Help::new(
+        "stage06-client",
+        "<server-pid> <message>",
+        "Sends <message> to the server as a frame: its length, its bytes and a CRC-32, one\n\
          numbered bit per signal. A <message> of - is read from standard input. When the\n\
-         server is busy with another client, waits in line.\n\
-         environment:\n  \
-         {TIMEOUT_ENV}  how long to wait for an answer, in milliseconds (default {})\n{}",
-        DEFAULT_TIMEOUT.as_millis(),
-        describe(&[
-            ExitCode::Ok,
-            ExitCode::Failure,
-            ExitCode::Usage,
-            ExitCode::NoSuchProcess,
-            ExitCode::NotPermitted,
-            ExitCode::NotAServer,
-            ExitCode::Timeout,
-            ExitCode::Refused,
-        ])
-    ));
+         server is busy with another client, waits in line.",
+    )
+    .env(
+        TIMEOUT_ENV,
+        &format!(
+            "how long to wait for an answer, in milliseconds (default {})",
+            DEFAULT_TIMEOUT.as_millis()
+        ),
+    )
+    .exit_codes(&ExitCode::ALL);
     // ANCHOR: main
     // Blocked before anything is sent, so that no answer can arrive unseen.
     let signals = Signals::block();
-    let args = ClientArgs::from_env();
+    let args = ClientArgs::from_env(&help);
     let timeout = env::millis(TIMEOUT_ENV, DEFAULT_TIMEOUT);
     // No signal goes to a PID that is not a process of ours catching or blocking both.
     if let Err(refusal) = target::check(args.pid) {

@@ -10,6 +10,7 @@
 //!   wait to be killed. A server that answered a process it had not checked would kill
 //!   it with its answer; a correct one leaves it alone.
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::{ExitCode, env, fail, parse_pid, target};
 use nix::unistd::Pid;
 use stage_06::client::{Failure, send_frame};
@@ -18,14 +19,29 @@ use stage_06::protocol::{DEFAULT_TIMEOUT, KNOCK, Knock, Mode, TIMEOUT_ENV};
 use stage_06::signals::{Signals, send};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let help = Help::new(
+        "stage06-forge",
+        "bad-checksum|claim-length=N|no-catch <server-pid> <message>",
+        "A client that misbehaves on purpose: a frame with a wrong CRC-32, a header that\n\
+         announces N bytes, or a knock from a process that neither catches nor blocks\n\
+         SIGUSR1 and SIGUSR2 (it then waits to be killed).",
+    )
+    .exit_codes(&[
+        ExitCode::Ok,
+        ExitCode::Failure,
+        ExitCode::Usage,
+        ExitCode::Refused,
+    ]);
+    let args = cli::text_args(&help);
     let [trick, pid, message] = &args[..] else {
-        fail(
-            ExitCode::Usage,
-            "usage: stage06-forge bad-checksum|claim-length=N|no-catch <server-pid> <message>",
-        );
+        cli::usage_error(&help, format!("expected 3 arguments, got {}", args.len()));
     };
-    let pid = parse_pid(pid).unwrap_or_else(|error| fail(ExitCode::Usage, error));
+    let pid = parse_pid(pid).unwrap_or_else(|error| cli::usage_error(&help, error));
+    let known =
+        trick == "bad-checksum" || trick == "no-catch" || trick.starts_with("claim-length=");
+    if !known {
+        cli::usage_error(&help, format!("unknown trick {trick:?}"));
+    }
     if trick == "no-catch" {
         knock_unprotected(pid);
     }
@@ -39,7 +55,7 @@ fn main() {
     } else if let Some(length) = trick.strip_prefix("claim-length=") {
         let length: u32 = length
             .parse()
-            .unwrap_or_else(|_| fail(ExitCode::Usage, "claim-length needs a 32-bit number"));
+            .unwrap_or_else(|_| cli::usage_error(&help, "claim-length needs a 32-bit number"));
         frame[..4].copy_from_slice(&length.to_be_bytes());
     } else {
         fail(ExitCode::Usage, format!("unknown trick {trick:?}"));

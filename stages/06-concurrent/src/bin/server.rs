@@ -4,26 +4,33 @@
 //! No handler any more: SIGUSR1, SIGUSR2 and a clock tick stay blocked, and the main loop
 //! reads them from a `signalfd`, one at a time, in ordinary code.
 
+use minitalk_common::cli::{self, Help};
 use minitalk_common::env;
-use minitalk_common::exit::help_if_asked;
 use nix::unistd::getpid;
 use stage_06::protocol::{DEFAULT_TIMEOUT, MAX_LEN, TIMEOUT_ENV};
 use stage_06::server::{Config, Server};
 use stage_06::signals::Signals;
 
 fn main() {
-    help_if_asked(&format!(
-        "usage: stage06-server\n\
-         Prints its PID, then every message a client delivers, each on its own line, once\n\
-         its checksum is verified. Clients take turns; the others wait in line. Turns,\n\
-         refusals and stray signals are reported on stderr.\n\
-         environment:\n  \
-         {TIMEOUT_ENV}  how long a client may stay silent during its turn, in milliseconds\n  \
-         {:width$}  (default {}); then its partial message is dropped\n",
-        "",
-        DEFAULT_TIMEOUT.as_millis(),
-        width = TIMEOUT_ENV.len()
-    ));
+    cli::no_args(
+        &Help::new(
+            "stage06-server",
+            "",
+            "Prints its PID, then every message a client delivers, each on its own line, once\n\
+             its checksum is verified. Clients take turns; the others wait in line. Turns,\n\
+             refusals and stray signals are reported on stderr.",
+        )
+        .env(
+            TIMEOUT_ENV,
+            &format!(
+                "how long a client may stay silent during its turn, in milliseconds (default\n  \
+                 {:width$}  {}); then its partial message is dropped",
+                "",
+                DEFAULT_TIMEOUT.as_millis(),
+                width = TIMEOUT_ENV.len()
+            ),
+        ),
+    );
     // ANCHOR: main
     // First of all, before anyone can know our PID: from here on SIGUSR1 and SIGUSR2
     // are never delivered, only taken, one at a time, by `signals.wait()`.

@@ -23,7 +23,7 @@ fn main() {
     if let Err(refusal) = target::check(args.pid) {
         fail(refusal.exit_code(), refusal);
     }
-    let message = read_message(&args);
+    let message = args.message_bytes();
     let mode = if args.payload {
         Mode::Payload
     } else {
@@ -48,23 +48,6 @@ fn main() {
         Err(failure) => fail_with(failure, &args, timeout, message.len()),
     }
     // ANCHOR_END: main
-}
-
-/// The message's bytes: the argument as it is (any bytes but NUL), or standard input.
-fn read_message(args: &ClientArgs) -> Vec<u8> {
-    use std::io::Read;
-    use std::os::unix::ffi::OsStrExt;
-    if args.message != "-" {
-        return args.message.as_bytes().to_vec();
-    }
-    let mut bytes = Vec::new();
-    if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
-        fail(
-            ExitCode::Failure,
-            format!("cannot read the message from standard input: {error}"),
-        );
-    }
-    bytes
 }
 
 // ANCHOR: summary
