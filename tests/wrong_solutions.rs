@@ -322,6 +322,9 @@ fn every_wrong_solution_fails_its_stages_tests_naming_its_part() {
             for line in &failing {
                 eprintln!("    {line}");
             }
+            for (test, message) in checked.messages() {
+                eprintln!("      {test}: {message}");
+            }
             if checked.code.is_none() || checked.said.contains("does not compile") {
                 problems.push(format!("{}: does not compile:\n{}", wrong.id, checked.said));
             } else if checked.code != Some(1) {
@@ -371,10 +374,16 @@ fn every_wrong_solution_fails_its_stages_tests_naming_its_part() {
         );
         let checked = check(copy, &copy_stage);
         if checked.code != Some(0) {
+            let messages: Vec<String> = checked
+                .messages()
+                .into_iter()
+                .map(|(test, message)| format!("  {test}: {message}"))
+                .collect();
             problems.push(format!(
-                "{}: the reference fails after the wrong solutions:\n{}",
+                "{}: the reference fails after the wrong solutions:\n{}\n{}",
                 stage.package,
-                checked.summary()
+                checked.summary(),
+                messages.join("\n")
             ));
         } else {
             eprintln!(

@@ -193,6 +193,30 @@ impl Checked {
             .collect()
     }
 
+    /// Each failing test with the first line of its panic message (shortened): what the
+    /// learner reads first.
+    pub fn messages(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        let mut lines = self.said.lines();
+        while let Some(line) = lines.next() {
+            let Some(test) = line
+                .strip_prefix("---- ")
+                .and_then(|l| l.strip_suffix(" stdout ----"))
+            else {
+                continue;
+            };
+            let message = lines
+                .by_ref()
+                .skip_while(|l| !l.contains("panicked at"))
+                .nth(1)
+                .unwrap_or("")
+                .trim();
+            let short: String = message.chars().take(240).collect();
+            found.push((test.to_owned(), short));
+        }
+        found
+    }
+
     /// Whether a failing test's line of the summary names the part `name`.
     pub fn names(&self, name: &str) -> bool {
         self.failing_lines().iter().any(|l| {
@@ -213,7 +237,8 @@ pub fn check(copy: &Path, stage: &Stage) -> Checked {
         };
     }
     let started = Instant::now();
-    let output = workbook(copy, &["check", &stage.id(), "-q"]);
+    // Not quiet: the failing tests' own messages are kept (the summary names them only).
+    let output = workbook(copy, &["check", &stage.id()]);
     Checked {
         said: text(&output),
         code: output.status.code(),
