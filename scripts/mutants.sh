@@ -160,7 +160,7 @@ record_outcomes() {
   {
     grep '^#' "$RECORD" || true
     {
-      awk -F'\t' -v st="$stage" 'NR == FNR { tested[$1 "\t" $3] = 1; next }
+      awk -F'\t' -v st="$stage" 'NR == FNR { tested[$1 "\t" $4] = 1; next }
         !/^#/ && !(($1 "\t" $4) in tested)' "$tmp" "$RECORD"
       cat "$tmp"
     } | sort -t$'\t' -k1,1 -k2,2 -k4,4 | sed 's/\t$//'
