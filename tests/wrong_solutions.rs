@@ -7,13 +7,14 @@
 //! first `---` line says what is wrong. A hunk applies where its old lines are, which must
 //! be exactly one place in the file; its changes must stay inside the part's regions.
 //!
-//! For each, in the exercise proof's copy of the workspace (see `proof/mod.rs`): the wrong
-//! solution replaces the reference, the stage still compiles, `workbook check` fails, and
-//! a failing test's message names the part, so the learner is told where to look. Then
-//! the reference comes back and the stage's tests pass again.
+//! For each, in the exercise proof's copy of the workspace (see `proof/mod.rs`): the stage
+//! is started (so the tool keeps its reference), every part is written back as the
+//! reference but the wrong one, the stage still compiles, `workbook check` fails, and it
+//! traces a failing test to the part, so the learner is told where to look. Then `reset`
+//! brings the reference back, and the stage's tests pass again.
 //!
 //! A preamble line `unnamed: <why>` marks a wrong solution that the tests catch but whose
-//! failure does not name the part yet: the proof still requires it to fail, and says so.
+//! failure is not traced to the part: the proof still requires it to fail, and says so.
 
 mod proof;
 
@@ -22,9 +23,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use proof::{Checked, check, copy_workspace, marked_stages, workspace};
-use workbook::exercise::markers;
-use workbook::exercise::stages::Stage;
+use proof::{Checked, check, copy_workspace, marked_stages, text, workbook, workspace};
+use workbook::markers;
+use workbook::workspace::{Unit, Workspace};
 
 /// One wrong solution: a patch of one part of one stage.
 struct WrongSolution {
@@ -223,12 +224,12 @@ fn patched_files(wrong: &WrongSolution) -> Result<BTreeMap<PathBuf, String>, Str
 
 #[test]
 fn every_wrong_solution_applies_inside_its_part() {
-    let stages = workspace().stages().unwrap();
+    let stages = workspace().units().unwrap();
     let wrong = wrong_solutions();
     assert!(!wrong.is_empty(), "no wrong solution found");
     let mut problems = Vec::new();
     for wrong in &wrong {
-        if !stages.iter().any(|s| s.dir_name == wrong.stage_dir) {
+        if !stages.iter().any(|s| s.key == wrong.stage_dir) {
             problems.push(format!("{}: no stage {}", wrong.id, wrong.stage_dir));
         }
         if wrong.description.is_empty() {
@@ -266,13 +267,18 @@ struct Outcome {
     failing: Vec<String>,
 }
 
-/// The failing tests of a check, each with the first line of its message that says what
-/// went wrong (the line after the `panicked at` line).
+/// What the check's summary says of the failing tests: each test's line, traced to a part,
+/// and the lines of its message that follow.
 fn failing_tests(checked: &Checked) -> Vec<String> {
-    checked
-        .failing_lines()
-        .iter()
-        .map(|l| l.trim().to_owned())
+    let summary = checked.summary();
+    let Some(first) = summary.lines().position(|l| l.contains(" → ")) else {
+        return Vec::new();
+    };
+    summary
+        .lines()
+        .skip(first)
+        .take_while(|l| l.starts_with("  ") || l.contains(" → "))
+        .map(|l| l.trim_end().to_owned())
         .collect()
 }
 
@@ -280,32 +286,35 @@ fn failing_tests(checked: &Checked) -> Vec<String> {
 fn every_wrong_solution_fails_its_stages_tests_naming_its_part() {
     let workspace = workspace();
     let marked = marked_stages(&workspace);
-    let stages: Vec<&Stage> = marked.iter().map(|(s, _)| s).collect();
+    let stages: Vec<&Unit> = marked.iter().map(|(s, _)| s).collect();
     let wrong = wrong_solutions();
     let held = copy_workspace(&workspace, &stages);
     let copy = &held.root;
-    let copy_workspace = workbook::exercise::Workspace { root: copy.clone() };
+    let copy_workspace = Workspace { root: copy.clone() };
 
     let mut outcomes = Vec::new();
     let mut problems = Vec::new();
     for stage in &stages {
-        let of_stage: Vec<&WrongSolution> = wrong
-            .iter()
-            .filter(|w| w.stage_dir == stage.dir_name)
-            .collect();
+        let of_stage: Vec<&WrongSolution> =
+            wrong.iter().filter(|w| w.stage_dir == stage.key).collect();
         if of_stage.is_empty() {
             continue;
         }
-        let copy_stage = copy_workspace.stage(&stage.id()).unwrap();
+        let copy_stage = copy_workspace.unit(&stage.id).unwrap();
+        // Started, as a learner's stage is: the tool keeps the reference, and so can tell
+        // which parts are no longer the reference's code. Then every part is written back
+        // as the reference but the one this wrong solution gets wrong.
+        let output = workbook(copy, &["start", &stage.id]);
+        assert!(output.status.success(), "{}", text(&output));
+        let reference = stage.read_files().unwrap();
         for wrong in of_stage {
             let patched = patched_files(wrong).unwrap_or_else(|e| panic!("{}: {e}", wrong.id));
-            for (path, text) in &patched {
-                fs::write(copy.join(path), text).unwrap();
+            for (path, text) in &reference {
+                let at = copy.join(&stage.rel_dir).join(path);
+                let shown = Path::new(&stage.rel_dir).join(path);
+                fs::write(at, patched.get(&shown).unwrap_or(text)).unwrap();
             }
             let checked = check(copy, &copy_stage);
-            for path in patched.keys() {
-                fs::copy(workspace.root.join(path), copy.join(path)).unwrap();
-            }
             let failing = failing_tests(&checked);
             let named = checked.names(&wrong.part);
             eprintln!(
@@ -322,10 +331,7 @@ fn every_wrong_solution_fails_its_stages_tests_naming_its_part() {
             for line in &failing {
                 eprintln!("    {line}");
             }
-            for (test, message) in checked.messages() {
-                eprintln!("      {test}: {message}");
-            }
-            if checked.code.is_none() || checked.said.contains("does not compile") {
+            if checked.code.is_none() || checked.said.contains("does not build") {
                 problems.push(format!("{}: does not compile:\n{}", wrong.id, checked.said));
             } else if checked.code != Some(1) {
                 problems.push(format!(
@@ -356,6 +362,8 @@ fn every_wrong_solution_fails_its_stages_tests_naming_its_part() {
             });
         }
         // The reference, back in place, passes again.
+        let output = workbook(copy, &["reset", &stage.id]);
+        assert!(output.status.success(), "{}", text(&output));
         let (back, reference) = (
             copy_stage.read_files().unwrap(),
             stage.read_files().unwrap(),
@@ -374,16 +382,10 @@ fn every_wrong_solution_fails_its_stages_tests_naming_its_part() {
         );
         let checked = check(copy, &copy_stage);
         if checked.code != Some(0) {
-            let messages: Vec<String> = checked
-                .messages()
-                .into_iter()
-                .map(|(test, message)| format!("  {test}: {message}"))
-                .collect();
             problems.push(format!(
-                "{}: the reference fails after the wrong solutions:\n{}\n{}",
+                "{}: the reference fails after the wrong solutions:\n{}",
                 stage.package,
-                checked.summary(),
-                messages.join("\n")
+                checked.summary()
             ));
         } else {
             eprintln!(

@@ -16,7 +16,8 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
-use workbook::exercise::stages::{self, Stage, Workspace, read_tree};
+use workbook::parts;
+use workbook::workspace::{Files, Unit, Workspace, read_tree};
 
 pub fn workspace() -> Workspace {
     Workspace {
@@ -25,16 +26,15 @@ pub fn workspace() -> Workspace {
 }
 
 /// The stages that have exercises, with their files.
-pub fn marked_stages(workspace: &Workspace) -> Vec<(Stage, stages::Files)> {
+pub fn marked_stages(workspace: &Workspace) -> Vec<(Unit, Files)> {
     workspace
-        .stages()
+        .units()
         .unwrap()
         .into_iter()
         .filter_map(|stage| {
             let files = stage.read_files().unwrap();
-            let hints = stage.hints().unwrap_or_else(|e| panic!("{e}"));
-            let exercises = stages::exercises(&files, hints.as_ref())
-                .unwrap_or_else(|e| panic!("{}: {e}", stage.rel_dir()));
+            let exercises =
+                parts::parts(&stage, &files).unwrap_or_else(|e| panic!("{}: {e}", stage.rel_dir));
             (!exercises.is_empty()).then_some((stage, files))
         })
         .collect()
@@ -71,7 +71,7 @@ pub struct Copy {
 }
 
 /// A copy of the workspace with only `stages` as stage members.
-pub fn copy_workspace(workspace: &Workspace, stages: &[&Stage]) -> Copy {
+pub fn copy_workspace(workspace: &Workspace, stages: &[&Unit]) -> Copy {
     fs::create_dir_all(proof_dir()).unwrap();
     let lock = fs::File::create(proof_dir().join("lock")).unwrap();
     let lock = Flock::lock(lock, FlockArg::LockExclusive)
@@ -81,7 +81,7 @@ pub fn copy_workspace(workspace: &Workspace, stages: &[&Stage]) -> Copy {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let members: Vec<String> = [".".to_owned(), "crates/*".to_owned()]
         .into_iter()
-        .chain(stages.iter().map(|s| s.rel_dir()))
+        .chain(stages.iter().map(|s| s.rel_dir.clone()))
         .map(|m| format!("{m:?}"))
         .collect();
     let manifest: String = manifest
@@ -106,7 +106,7 @@ pub fn copy_workspace(workspace: &Workspace, stages: &[&Stage]) -> Copy {
     }
     for stage in stages {
         for (path, text) in stage.read_files().unwrap() {
-            files.insert(Path::new(&stage.rel_dir()).join(path), text);
+            files.insert(Path::new(&stage.rel_dir).join(path), text);
         }
     }
     let copy = proof_dir().join("workspace");
@@ -145,7 +145,7 @@ pub fn workbook(copy: &Path, args: &[&str]) -> Output {
 
 /// Build a stage's programs and tests in the copy, without running them, so that a check
 /// that follows measures the tests alone. Returns what cargo said if the build failed.
-pub fn build(copy: &Path, stage: &Stage) -> Result<(), String> {
+pub fn build(copy: &Path, stage: &Unit) -> Result<(), String> {
     let output = in_copy(
         Command::new(env!("CARGO"))
             .args(["test", "--no-run", "-q", "-p", &stage.package])
@@ -176,59 +176,50 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The summary, from its heading on.
+    /// The summary, from its heading (`stage-03 · …`) on.
     pub fn summary(&self) -> &str {
-        &self.said[self.said.find("──── workbook check").unwrap_or(0)..]
+        &self.said[self
+            .said
+            .find(" · ")
+            .map_or(0, |at| self.said[..at].rfind('\n').map_or(0, |nl| nl + 1))..]
     }
 
-    /// The lines of the summary that list failing tests and the parts they name.
-    pub fn failing_lines(&self) -> Vec<&str> {
+    /// The summary's lines that trace a failing test to parts (`… → part a: …`,
+    /// `… → one of the parts a, b: …`), with those parts.
+    pub fn traces(&self) -> Vec<(String, Vec<String>)> {
         self.summary()
-            .split("Failing tests, and the exercises their messages name:")
-            .nth(1)
-            .and_then(|s| s.split("\n\n").next())
-            .unwrap_or("")
             .lines()
-            .filter(|l| !l.trim().is_empty())
+            .filter_map(|line| {
+                let (_, trace) = line.split_once("→ ")?;
+                let names = trace
+                    .strip_prefix("part ")
+                    .or_else(|| trace.strip_prefix("one of the parts "))?;
+                let names = names.split(':').next()?;
+                Some((
+                    line.trim().to_owned(),
+                    names.split(", ").map(str::to_owned).collect(),
+                ))
+            })
             .collect()
     }
 
-    /// Each failing test with the first line of its panic message (shortened): what the
-    /// learner reads first.
-    pub fn messages(&self) -> Vec<(String, String)> {
-        let mut found = Vec::new();
-        let mut lines = self.said.lines();
-        while let Some(line) = lines.next() {
-            let Some(test) = line
-                .strip_prefix("---- ")
-                .and_then(|l| l.strip_suffix(" stdout ----"))
-            else {
-                continue;
-            };
-            let message = lines
-                .by_ref()
-                .skip_while(|l| !l.contains("panicked at"))
-                .nth(1)
-                .unwrap_or("")
-                .trim();
-            let short: String = message.chars().take(240).collect();
-            found.push((test.to_owned(), short));
-        }
-        found
+    /// Whether a failing test is traced to the part `name`.
+    pub fn names(&self, name: &str) -> bool {
+        self.traces()
+            .iter()
+            .any(|(_, names)| names.iter().any(|n| n == name))
     }
 
-    /// Whether a failing test's line of the summary names the part `name`.
-    pub fn names(&self, name: &str) -> bool {
-        self.failing_lines().iter().any(|l| {
-            l.split_whitespace()
-                .skip(1)
-                .any(|w| w.trim_matches(',') == name)
+    /// Whether a failing test is traced to the part `name` because its stub panicked.
+    pub fn stub_named(&self, name: &str) -> bool {
+        self.traces().iter().any(|(line, names)| {
+            line.contains("its stub panicked") && names.iter().any(|n| n == name)
         })
     }
 }
 
 /// Build the stage in the copy, then time `workbook check` on it (the tests alone).
-pub fn check(copy: &Path, stage: &Stage) -> Checked {
+pub fn check(copy: &Path, stage: &Unit) -> Checked {
     if let Err(said) = build(copy, stage) {
         return Checked {
             said,
@@ -237,8 +228,7 @@ pub fn check(copy: &Path, stage: &Stage) -> Checked {
         };
     }
     let started = Instant::now();
-    // Not quiet: the failing tests' own messages are kept (the summary names them only).
-    let output = workbook(copy, &["check", &stage.id()]);
+    let output = workbook(copy, &["check", &stage.id]);
     Checked {
         said: text(&output),
         code: output.status.code(),
@@ -248,10 +238,10 @@ pub fn check(copy: &Path, stage: &Stage) -> Checked {
 
 /// Run `check` on the copy and assert that the stage builds and its tests fail,
 /// with a failing test naming each of `named`. Returns how long the tests took.
-pub fn assert_fails(copy: &Path, stage: &Stage, named: &[&str], what: &str) -> Duration {
+pub fn assert_fails(copy: &Path, stage: &Unit, named: &[&str], what: &str) -> Duration {
     let checked = check(copy, stage);
     assert!(
-        checked.code.is_some() && !checked.said.contains("does not compile"),
+        checked.code.is_some() && !checked.said.contains("does not build"),
         "{what}: {} does not compile:\n{}",
         stage.package,
         checked.said
@@ -263,9 +253,10 @@ pub fn assert_fails(copy: &Path, stage: &Stage, named: &[&str], what: &str) -> D
         stage.package,
         checked.summary()
     );
+    // A failure whose stub names its part is traced to it: `→ part a, b: its stub panicked`.
     for name in named {
         assert!(
-            checked.names(name),
+            checked.stub_named(name),
             "{what}: no failing test of {} names exercise {name}:\n{}",
             stage.package,
             checked.summary()

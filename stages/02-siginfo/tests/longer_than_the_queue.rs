@@ -29,7 +29,7 @@ fn a_message_of_three_times_more_bits_than_the_queue_has_slots_arrives_whole() {
         let stderr = server.process().stderr.text();
         assert!(
             !stderr.contains("dropped"),
-            "exercise queue: the server dropped bits of a message sent one bit at a time to a \
+            "part queue: the server dropped bits of a message sent one bit at a time to a \
              server that handled each before the next: the ring is full only when the \
              handler is CAPACITY bits ahead of the main loop (head - tail == CAPACITY). Its \
              stderr: {stderr:?}"
@@ -40,7 +40,7 @@ fn a_message_of_three_times_more_bits_than_the_queue_has_slots_arrives_whole() {
         }
         assert!(
             Instant::now() < deadline,
-            "exercise queue: {} bits went through the queue, and the message did not come out \
+            "part queue: {} bits went through the queue, and the message did not come out \
              whole within {DEADLINE:?}; the server printed {:?}",
             (message.len() + 1) * 8,
             stdout

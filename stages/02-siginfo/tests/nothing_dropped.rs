@@ -37,8 +37,8 @@ fn a_server_that_dropped_nothing_reports_no_dropped_bits() {
         .unwrap_or_else(|so_far| panic!("two reports on the server's stderr: {so_far:?}"));
     assert!(
         !said.contains("dropped"),
-        "the server reports dropped bits although the queue never filled (exercise handler: \
-         count a bit as dropped only when the queue refuses it; exercise main_loop: report \
+        "the server reports dropped bits although the queue never filled (part handler: \
+         count a bit as dropped only when the queue refuses it; part main_loop: report \
          only a count above 0). Its stderr: {said:?}"
     );
 }

@@ -25,7 +25,7 @@ fn a_header_of_exactly_the_limit_is_believed() {
     let said = forge.stdout.text();
     assert!(
         status.success() && said.contains("server wants more"),
-        "exercise assembler: a header of exactly MAX_LEN ({} bytes) must be believed, and the \
+        "part assembler: a header of exactly MAX_LEN ({} bytes) must be believed, and the \
          bytes awaited: refuse only a length above MAX_LEN. The forge ended with {status}, \
          saying {said:?}; the server said {:?}",
         stage_04::MAX_LEN,

@@ -47,7 +47,7 @@ fn three_children_that_end_while_one_sigchld_is_pending_are_all_reaped() {
     let left = server.children();
     assert!(
         left.is_empty(),
-        "exercise reaper: three children ended while one SIGCHLD was pending, and {} of them \
+        "part reaper: three children ended while one SIGCHLD was pending, and {} of them \
          are still zombies after the handler ran ({left:?}). Standard signals do not queue: \
          reap in a loop, `waitpid(None, WNOHANG)` until no ended child is left",
         left.len()

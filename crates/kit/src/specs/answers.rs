@@ -17,7 +17,8 @@
 //! client's `kill` has returned.
 //!
 //! `part` is the exercise part of the stage that writes this wait (`Some("wait")` in stage
-//! 03): failure messages name it, so `workbook check` traces the failure to it.
+//! 03): failure messages name it (`part wait: …`), so that whoever reads them knows where
+//! to look.
 
 use std::process::ExitStatus;
 use std::time::{Duration, Instant};
@@ -34,7 +35,7 @@ const PATIENT_MS: &str = "600000";
 
 /// How the failure messages begin: the part, when there is one.
 fn blame(part: Option<&str>) -> String {
-    part.map_or_else(String::new, |part| format!("exercise {part}: "))
+    part.map_or_else(String::new, |part| format!("part {part}: "))
 }
 
 /// A stopped server, and a client that has sent its first bit to it and waits. The first
