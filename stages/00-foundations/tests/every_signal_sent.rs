@@ -42,7 +42,7 @@ fn a_receiver_that_runs_before_each_next_signal_handles_every_one() {
         stdout.contains("SIGUSR1 handled 1000 times\n")
             && stdout.contains("SIGUSR2 handled 0 times\n"),
         "1000 SIGUSR1 were sent to a receiver that ran between any two of them, so each \
-         must have been handled once (part send: send `count` signals; exercise \
+         must have been handled once (part send: send `count` signals; part \
          handler: count each under its own name). The receiver said: {stdout:?}"
     );
 }
