@@ -7,36 +7,16 @@
 //! exercises, so a stage being written elsewhere cannot break it), built with a target
 //! directory of their own beside it, so the copy never touches the real `target/debug`.
 
-use std::collections::BTreeMap;
+mod proof;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use proof::{assert_fails, copy_workspace, marked_stages, text, workbook, workspace};
 use workbook::markers;
 use workbook::parts::{self, Part};
-use workbook::workspace::{Files, Unit, Workspace, read_tree};
-
-fn workspace() -> Workspace {
-    Workspace {
-        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-    }
-}
-
-/// The stages that have exercises, with their files.
-fn marked_stages(workspace: &Workspace) -> Vec<(Unit, Files)> {
-    workspace
-        .units()
-        .unwrap()
-        .into_iter()
-        .filter_map(|stage| {
-            let files = stage.read_files().unwrap();
-            let exercises =
-                parts::parts(&stage, &files).unwrap_or_else(|e| panic!("{}: {e}", stage.rel_dir));
-            (!exercises.is_empty()).then_some((stage, files))
-        })
-        .collect()
-}
+use workbook::workspace::{Unit, Workspace, read_tree};
 
 // ------------------------------------------------------------------ the book
 
@@ -265,147 +245,17 @@ fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
 
 // ------------------------------------------------------------------ the proof
 
-/// Where the copy and its target directory live.
-fn proof_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exercise-proof")
-}
-
-/// Make `to` hold exactly `files`, rewriting only what differs (so that cargo's
-/// fingerprints, which look at modification times, stay valid from one run to the next).
-fn sync(to: &Path, files: &BTreeMap<PathBuf, String>) {
-    if to.exists() {
-        for (path, _) in read_tree(to).unwrap() {
-            if !files.contains_key(&path) {
-                fs::remove_file(to.join(path)).unwrap();
-            }
-        }
-    }
-    for (path, text) in files {
-        let target = to.join(path);
-        if fs::read_to_string(&target).ok().as_ref() != Some(text) {
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::write(&target, text).unwrap();
-        }
-    }
-}
-
-/// A copy of the workspace with only `stages` as stage members.
-fn copy_workspace(workspace: &Workspace, stages: &[&Unit]) -> PathBuf {
-    let root = &workspace.root;
-    let mut files = BTreeMap::new();
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members: Vec<String> = [".".to_owned(), "crates/*".to_owned()]
-        .into_iter()
-        .chain(stages.iter().map(|s| s.rel_dir.clone()))
-        .map(|m| format!("{m:?}"))
-        .collect();
-    let manifest: String = manifest
-        .lines()
-        .map(|line| {
-            if line.trim_start().starts_with("members") {
-                format!("members = [{}]\n", members.join(", "))
-            } else {
-                format!("{line}\n")
-            }
-        })
-        .collect();
-    files.insert(PathBuf::from("Cargo.toml"), manifest);
-    files.insert(
-        PathBuf::from("Cargo.lock"),
-        fs::read_to_string(root.join("Cargo.lock")).unwrap(),
-    );
-    for dir in ["src", "crates", "book/src"] {
-        for (path, text) in read_tree(&root.join(dir)).unwrap() {
-            files.insert(Path::new(dir).join(path), text);
-        }
-    }
-    for stage in stages {
-        for (path, text) in stage.read_files().unwrap() {
-            files.insert(Path::new(&stage.rel_dir).join(path), text);
-        }
-    }
-    let copy = proof_dir().join("workspace");
-    sync(&copy, &files);
-    let _ = fs::remove_dir_all(copy.join(".workbook"));
-    copy
-}
-
-/// Run the workbook binary on the copy.
-fn workbook(copy: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_workbook"))
-        .arg("--root")
-        .arg(copy)
-        .args(args)
-        .env("CARGO_TARGET_DIR", proof_dir().join("target"))
-        // No debug info: it is most of the time spent compiling and linking the many
-        // small builds of this proof, and nobody debugs them.
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_PROFILE_TEST_DEBUG", "0")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// Run `check` on the copy and assert that the stage builds and its tests fail,
-/// with a failing test naming each of `named`.
-fn assert_fails(copy: &Path, stage: &Unit, named: &[&str], what: &str) {
-    let started = Instant::now();
-    let output = workbook(copy, &["check", &stage.id]);
-    let said = text(&output);
-    let summary = &said[said.find(&format!("{} · ", stage.package)).unwrap_or(0)..];
-    assert!(
-        !said.contains("does not build"),
-        "{what}: {} does not compile:\n{said}",
-        stage.package
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{what}: {}'s tests should fail:\n{summary}",
-        stage.package
-    );
-    // A failure whose stub names its part is traced to it: `→ part a, b: its stub panicked`.
-    let named_by_stubs: Vec<&str> = summary
-        .lines()
-        .filter_map(|l| {
-            l.split("→ part ")
-                .nth(1)?
-                .split(": its stub panicked")
-                .next()
-        })
-        .filter(|names| !names.contains(':'))
-        .flat_map(|names| names.split(", "))
-        .collect();
-    for name in named {
-        assert!(
-            named_by_stubs.contains(name),
-            "{what}: no failing test of {} names exercise {name}:\n{summary}",
-            stage.package
-        );
-    }
-    eprintln!(
-        "{what}: {} fails as it should ({:.1?})",
-        stage.package,
-        started.elapsed()
-    );
-}
-
 #[test]
 fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
     let started = Instant::now();
     let workspace = workspace();
     let marked = marked_stages(&workspace);
     let stages: Vec<&Unit> = marked.iter().map(|(s, _)| s).collect();
-    let copy = copy_workspace(&workspace, &stages);
+    let held = copy_workspace(&workspace, &stages);
+    let copy = held.root.clone();
     let copy_workspace = Workspace { root: copy.clone() };
+    // How long each freshly started stage's tests take to fail (the build excluded).
+    let mut fail_times: Vec<(String, Duration)> = Vec::new();
 
     for (stage, reference) in &marked {
         let copy_stage = copy_workspace.unit(&stage.id).unwrap();
@@ -417,12 +267,13 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
         let alone = names.len() == 1;
         let output = workbook(&copy, &["start", &stage.id]);
         assert!(output.status.success(), "{}", text(&output));
-        assert_fails(
+        let took = assert_fails(
             &copy,
             &copy_stage,
             if alone { &names[..] } else { &[] },
             "the whole exercise",
         );
+        fail_times.push((stage.package.clone(), took));
         let listed = text(&workbook(&copy, &["list"]));
         assert!(
             listed
@@ -475,5 +326,26 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
             "{listed}"
         );
     }
+    report_fail_times(&fail_times);
     eprintln!("exercise proof: {:.1?}", started.elapsed());
+}
+
+/// A freshly started stage must fail its check within this, its build excluded: the
+/// learner's loop is edit, check, read; a minute per check breaks it.
+const FRESH_STAGE_FAILS_WITHIN: Duration = Duration::from_secs(15);
+
+/// Print how long each freshly started stage took to fail its tests.
+fn report_fail_times(times: &[(String, Duration)]) {
+    eprintln!("a freshly started stage fails its check (tests only, build excluded) in:");
+    for (package, took) in times {
+        let over = if *took > FRESH_STAGE_FAILS_WITHIN {
+            format!("  over {FRESH_STAGE_FAILS_WITHIN:?}")
+        } else {
+            String::new()
+        };
+        eprintln!("  {package:<10} {:>6.1} s{over}", took.as_secs_f64());
+    }
+    // Not asserted yet: the kit's fail-fast work (stopping a test when its programs exit,
+    // polling that sleeps) has to land first; until then a stubbed stage waits out its
+    // tests' 30 s deadlines.
 }

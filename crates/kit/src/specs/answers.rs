@@ -1,0 +1,217 @@
+//! Only the server moves the client on: the client of an acknowledging stage (03, 04, 05)
+//! sends one bit, then waits for the server's answer to it. Two ways to get that wait
+//! wrong pass every test that only delivers messages:
+//!
+//! - **Ignoring the sender.** Plain `sigwait`, or `sigwaitinfo` without a look at
+//!   `si_pid`, takes *any* SIGUSR1 as "send the next bit". Another process signalling the
+//!   client (a stray `kill`, a second server) then moves it on early.
+//! - **Blocking too late.** If the answer signals are not blocked before the first `kill`,
+//!   an answer that arrives before the client waits for it is delivered at once (to a
+//!   handler, or with the default action) instead of staying pending: the wait that
+//!   follows sleeps for an answer that has already come and gone.
+//!
+//! Both tests assert only what the kernel guarantees. The first stops the server, so that
+//! nothing but the test's own signals can reach the client. The second lets the server
+//! preempt the client (one CPU, the server real-time: see
+//! [`preempt`](crate::harness::preempt)), so the answer *always* arrives before the
+//! client's `kill` has returned.
+//!
+//! `part` is the exercise part of the stage that writes this wait (`Some("wait")` in stage
+//! 03): failure messages name it (`part wait: …`), so that whoever reads them knows where
+//! to look.
+
+use std::process::ExitStatus;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+use crate::harness::procfs;
+use crate::{DEADLINE, Process, Programs, STARTUP, Server};
+
+/// The client's wait must outlast the test: stage 05's client gives up after 5 s of
+/// silence by default, and this test keeps the server stopped for a while.
+const PATIENT_MS: &str = "600000";
+
+/// How the failure messages begin: the part, when there is one.
+fn blame(part: Option<&str>) -> String {
+    part.map_or_else(String::new, |part| format!("part {part}: "))
+}
+
+/// A stopped server, and a client that has sent its first bit to it and waits. The first
+/// byte of `message` decides which signals carry the first two bits.
+fn client_waiting_for_its_first_answer(programs: &Programs, message: &str) -> (Server, Process) {
+    let programs = programs
+        .clone()
+        .with_client_env("MINITALK_TIMEOUT_MS", PATIENT_MS);
+    let server = programs.start_server();
+    server.stop();
+    let client = programs.spawn_client([server.pid().to_string().as_str(), message]);
+    server.wait_for_pending_from(&client, DEADLINE);
+    // The first bit is pending at the stopped server; the client now waits for its answer.
+    wait_until_asleep_or_exited(&client);
+    (server, client)
+}
+
+/// Wait until `client` has taken every signal sent to it and sleeps again (or has
+/// exited). Then it has done whatever a signal was going to make it do: once a process
+/// sleeps with nothing pending, only a new signal can make it run again.
+fn wait_until_asleep_or_exited(client: &Process) {
+    procfs::poll(DEADLINE, "the client to take its signals and sleep", || {
+        if client.try_status().is_some() {
+            return Some(());
+        }
+        // Pending first, then the state: if nothing was pending and the process sleeps
+        // after that, it went back to sleep after taking the last signal.
+        let taken = procfs::pending(client.pid())?.is_empty();
+        (taken && procfs::state(client.pid())? == 'S').then_some(())
+    });
+}
+
+/// A stray signal reaches the waiting client: SIGUSR1 (what the server's "got it" looks
+/// like), then SIGUSR2 (what its "all printed" looks like), from the test itself, a process
+/// that is not the server. The client must take both and keep waiting: it neither sends
+/// its second bit nor ends. Once the server goes on, the message arrives whole.
+pub fn a_stray_signal_does_not_move_the_client_on(programs: &Programs, part: Option<&str>) {
+    let blame = blame(part);
+    // 'a' is 0110 0001: the first two bits travel as different signals, so a second bit
+    // sent to the stopped server would show beside the first in its pending set (stages
+    // 04 and 05 begin with a header of zeros: there a second bit is a SIGUSR1 that merges
+    // with the first, and the stray SIGUSR2 is what gives such a client away).
+    let message = "a stray signal is not an answer";
+    let (mut server, client) = client_waiting_for_its_first_answer(programs, message);
+    let first = server.pending_signals();
+    assert_eq!(first.len(), 1, "one bit in flight: {first:?}");
+
+    for stray in [Signal::SIGUSR1, Signal::SIGUSR2] {
+        client.signal(stray);
+        wait_until_asleep_or_exited(&client);
+        if let Some(status) = client.try_status() {
+            client.drain();
+            panic!(
+                "{blame}the client ended ({status}) when it got a {stray} from PID {} (the \
+                 test), which is not the server {}: only the server's answers may move it on \
+                 (check the sender's PID, `si_pid`, before taking a signal as an answer)\n\
+                 its stdout: {:?}\nits stderr: {:?}",
+                std::process::id(),
+                server.pid(),
+                client.stdout.text(),
+                client.stderr.text()
+            );
+        }
+        let pending = server.pending_signals();
+        assert_eq!(
+            pending,
+            first,
+            "{blame}the client sent another bit after a {stray} from PID {} (the test), which \
+             is not the server {}: only the server's answers may move it on (check the \
+             sender's PID, `si_pid`, before taking a signal as an answer). Pending at the \
+             stopped server: {pending:?}, was {first:?}",
+            std::process::id(),
+            server.pid()
+        );
+    }
+
+    server.resume();
+    let status = finish(&mut server, &client, &blame);
+    assert!(
+        status.success(),
+        "{blame}the client ended with {status} after the strays were ignored\nits stderr: {:?}",
+        client.stderr.text()
+    );
+    server.expect_message(format!("{message}\n"));
+}
+
+/// The server answers before the client's `kill` has even returned (it preempts the
+/// client). An answer signal that is blocked from the start waits, pending, for the
+/// client's wait; one that is not is delivered on the spot and lost.
+pub fn an_answer_that_comes_before_the_wait_is_kept(programs: &Programs, part: Option<&str>) {
+    let blame = blame(part);
+    let programs = programs.clone().with_server_preempting_client();
+    let mut server = programs.start_server();
+    let message = "answered before asked";
+    let client = programs.spawn_client([server.pid().to_string().as_str(), message]);
+    let status = finish(&mut server, &client, &blame);
+    assert!(
+        status.success(),
+        "{blame}the client ended with {status}\nits stderr: {:?}",
+        client.stderr.text()
+    );
+    server.expect_message(format!("{message}\n"));
+}
+
+/// Wait for `client` to exit while it talks to `server`. Fails at once, naming the lost
+/// answer, when both sleep with nothing pending and the client waits in a system call
+/// that only a signal ends: nobody will ever send one (see [`stuck`]).
+fn finish(server: &mut Server, client: &Process, blame: &str) -> ExitStatus {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        if let Some(status) = client.wait_timeout(Duration::from_millis(20)) {
+            client.drain();
+            return status;
+        }
+        if stuck(server.pid(), client.pid()) {
+            panic!(
+                "{blame}the client waits for an answer that will never come: it sleeps with \
+                 nothing pending, and so does the server, which has answered its last bit. \
+                 The answer came before the client waited for it, and was not kept: block \
+                 SIGUSR1 and SIGUSR2 before the first `kill`, so that an early answer stays \
+                 pending until the wait takes it\nclient stderr: {:?}\nserver stderr: {:?}",
+                client.stderr.text(),
+                server.process().stderr.text()
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{blame}the client (PID {}) did not finish within {DEADLINE:?}\nclient stderr: \
+             {:?}\nserver stderr: {:?}",
+            client.pid(),
+            client.stderr.text(),
+            server.process().stderr.text()
+        );
+        if server.process().try_status().is_some() {
+            // Give the client the time to see that the server exited, then fail.
+            let status = client.wait_timeout(STARTUP);
+            panic!(
+                "{blame}the server exited while the client was talking to it; client: \
+                 {status:?}\nserver stderr: {:?}",
+                server.process().stderr.text()
+            );
+        }
+    }
+}
+
+/// The system calls a client sleeps in when it waits for a signal and nothing else:
+/// `pause`, `rt_sigsuspend`, `rt_sigtimedwait` (`sigwaitinfo`, `sigtimedwait`), or a `read`
+/// of a signalfd.
+fn waits_for_a_signal(pid: Pid) -> bool {
+    let Some((number, arguments)) = procfs::syscall(pid) else {
+        return false;
+    };
+    match number {
+        nix::libc::SYS_pause | nix::libc::SYS_rt_sigsuspend | nix::libc::SYS_rt_sigtimedwait => {
+            true
+        }
+        nix::libc::SYS_read => arguments
+            .first()
+            .and_then(|fd| procfs::fd_target(pid, *fd))
+            .is_some_and(|target| target == "anon_inode:[signalfd]"),
+        _ => false,
+    }
+}
+
+/// Whether `client` waits for a signal that nobody will send: it sleeps in a wait for a
+/// signal ([`waits_for_a_signal`]) and stayed asleep (its count of voluntary context
+/// switches did not move) from before to after a look at the server, which was asleep
+/// with nothing pending. The server only acts on a signal, and the only process that
+/// sends it any, the client, slept all along: neither will ever move again.
+fn stuck(server: Pid, client: Pid) -> bool {
+    let asleep = |pid| procfs::state(pid) == Some('S');
+    let switches = |pid| procfs::status_field(pid, "voluntary_ctxt_switches");
+    let before = switches(client);
+    if before.is_none() || !asleep(client) || !waits_for_a_signal(client) {
+        return false;
+    }
+    let server_idle = asleep(server) && procfs::pending(server).is_some_and(|p| p.is_empty());
+    server_idle && asleep(client) && waits_for_a_signal(client) && switches(client) == before
+}
