@@ -135,15 +135,16 @@ run() {
       --baseline skip --timeout 240 --build-timeout 600 --no-shuffle \
       --output "$OUT/$stage" -j 1 || true
     echo "mutants: $stage took $(( $(date +%s) - started )) s" >&2
-    record_outcomes "$stage" "$listed"
+    record_outcomes "$stage" "$listed" "$([ -n "$only_missed" ] && echo 0 || echo 1)"
   done
   echo "mutants: record written to $RECORD" >&2
 }
 
 # Merge the outcomes of a run of one stage into the record, keeping the notes of mutants
-# that were already there with the same outcome.
+# that were already there with the same outcome. After a run of all of a stage's mutants
+# (`whole` = 1), the stage's other lines are stale (their code changed) and go.
 record_outcomes() {
-  local stage=$1 listed=$2 dir="$OUT/$1/mutants.out" tmp
+  local stage=$1 listed=$2 whole=$3 dir="$OUT/$1/mutants.out" tmp
   tmp=$(mktemp)
   printf '%s\n' "$listed" | while IFS=$'\t' read -r st part key raw; do
     local outcome=""
@@ -160,8 +161,8 @@ record_outcomes() {
   {
     grep '^#' "$RECORD" || true
     {
-      awk -F'\t' -v st="$stage" 'NR == FNR { tested[$1 "\t" $4] = 1; next }
-        !/^#/ && !(($1 "\t" $4) in tested)' "$tmp" "$RECORD"
+      awk -F'\t' -v st="$stage" -v whole="$whole" 'NR == FNR { tested[$1 "\t" $4] = 1; next }
+        !/^#/ && !(($1 "\t" $4) in tested) && !(whole && $1 == st)' "$tmp" "$RECORD"
       cat "$tmp"
     } | sort -t$'\t' -k1,1 -k2,2 -k4,4 | sed 's/\t$//'
   } >"$RECORD.new"
