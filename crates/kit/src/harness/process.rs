@@ -14,6 +14,7 @@ use nix::unistd::Pid;
 
 use super::output::Captured;
 use super::procfs;
+use super::stranger::Strangers;
 use crate::deadlines::STARTUP;
 
 /// A running child with its stdout and stderr captured.
@@ -33,6 +34,8 @@ pub struct Process {
     pub stderr: Captured,
     exit: Arc<(Mutex<Option<ExitStatus>>, Condvar)>,
     reaped: bool,
+    /// The processes that sent it SIGUSR1 or SIGUSR2, kept until it is dropped.
+    strangers: Strangers,
 }
 
 impl Process {
@@ -76,6 +79,7 @@ impl Process {
             stderr: Captured::spawn(child.stderr.take().expect("piped stderr")),
             exit,
             reaped: false,
+            strangers: Strangers::default(),
         }
     }
 
@@ -89,9 +93,16 @@ impl Process {
         &self.program
     }
 
-    /// Send a signal to the child (and only to it).
+    /// Send a signal to the child (and only to it). SIGUSR1 and SIGUSR2 come from a
+    /// stranger, a process of their own (see [`Strangers`]): never from the test process,
+    /// which an answer would kill.
     pub fn signal(&self, signal: Signal) {
-        if !self.reaped {
+        if self.reaped {
+            return;
+        }
+        if matches!(signal, Signal::SIGUSR1 | Signal::SIGUSR2) {
+            self.strangers.send(self.pid, signal);
+        } else {
             kill(self.pid, signal).unwrap_or_else(|e| panic!("kill {}: {e}", self.pid));
         }
     }

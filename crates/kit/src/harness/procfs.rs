@@ -81,6 +81,14 @@ pub fn peak_virtual_kb(pid: Pid) -> Option<u64> {
     kb(pid, "VmPeak")
 }
 
+/// The kernel's `pid_max` (`/proc/sys/kernel/pid_max`): PIDs go up to one below it.
+pub fn pid_max() -> i32 {
+    fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .expect("Linux has /proc/sys/kernel/pid_max")
+}
+
 /// The one-letter state: `R` running, `S` sleeping, `T` stopped, `Z` zombie, …
 pub fn state(pid: Pid) -> Option<char> {
     status_field(pid, "State")?.chars().next()

@@ -10,8 +10,9 @@ use assert_cmd::assert::{Assert, OutputAssertExt};
 use super::preempt;
 use super::process::Process;
 use super::pty::PtyServer;
+use super::report;
 use super::server::Server;
-use crate::deadlines::DEADLINE;
+use crate::deadlines::{DEADLINE, SLEEP_PACED_DELAY_US};
 
 /// The server and client under test.
 ///
@@ -103,6 +104,38 @@ impl Programs {
         self.external_client
     }
 
+    /// Skip the test (say so, and return `true`) unless both programs are the stage's
+    /// own: `what` (a forged frame, the wording on stderr, an option) is this workbook's
+    /// own, not something another minitalk must do.
+    ///
+    /// ```ignore
+    /// if programs.skip_unless_own("the payload mode") {
+    ///     return;
+    /// }
+    /// ```
+    pub fn skip_unless_own(&self, what: &str) -> bool {
+        if self.is_external() {
+            report::skip(format!("{what}: this workbook's own, not the subject's"));
+        }
+        self.is_external()
+    }
+
+    /// Start the server, unless these are not the stage's own programs: then skip the
+    /// test as [`Programs::skip_unless_own`] does, and return `None`.
+    pub fn start_own_server(&self, what: &str) -> Option<Server> {
+        (!self.skip_unless_own(what)).then(|| self.start_server())
+    }
+
+    /// [`Programs::skip_unless_own`] for a test of the client alone.
+    pub fn skip_unless_own_client(&self, what: &str) -> bool {
+        if self.external_client {
+            report::skip(format!(
+                "{what}: this workbook's own client's, not the subject's"
+            ));
+        }
+        self.external_client
+    }
+
     /// Set an environment variable for every client this `Programs` starts (for example
     /// `MINITALK_DELAY_US` for the sleep-paced stages). Your own programs may ignore it.
     pub fn with_client_env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
@@ -121,6 +154,16 @@ impl Programs {
     pub fn with_server_preempting_client(mut self) -> Self {
         self.server_preempts_client = true;
         self
+    }
+
+    /// The programs of a sleep-paced stage (01, 02) as their tests run them: the client
+    /// pauses [`SLEEP_PACED_DELAY_US`] between signals (`MINITALK_DELAY_US`), and the server
+    /// always runs before the client can send its next signal (see
+    /// [`Programs::with_server_preempting_client`]). These tests specify the protocol, not
+    /// the scheduler's luck; stage 01's `sleep_pacing.rs` shows what happens without it.
+    pub fn sleep_paced(self) -> Self {
+        self.with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
+            .with_server_preempting_client()
     }
 
     /// Start the server, and read the PID it prints (see [`Server::start`]).

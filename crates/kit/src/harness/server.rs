@@ -9,6 +9,7 @@ use nix::unistd::Pid;
 use super::diff::describe_mismatch;
 use super::process::Process;
 use super::procfs;
+use super::stranger::Strangers;
 use crate::deadlines::{DEADLINE, STARTUP};
 
 /// How often [`Server::wait_for_sender`] looks whether the server has exited. The wait
@@ -27,6 +28,8 @@ pub struct Server {
     pid: Pid,
     /// Where the next expected message starts in stdout.
     cursor: usize,
+    /// The processes that sent it SIGUSR1 or SIGUSR2 for the test.
+    strangers: Strangers,
 }
 
 impl Server {
@@ -84,6 +87,7 @@ impl Server {
             process,
             pid,
             cursor,
+            strangers: Strangers::default(),
         }
     }
 
@@ -204,11 +208,30 @@ impl Server {
             })
     }
 
-    /// Send `signal` to the server (a process this test started).
+    /// Send `signal` to the server (a process this test started). SIGUSR1 and SIGUSR2
+    /// come from a stranger, a process of its own: a server that answers whoever
+    /// signalled it must not answer the test process, which the answer would kill.
     pub fn signal(&self, signal: Signal) {
         self.assert_still_ours();
-        nix::sys::signal::kill(self.pid, signal)
-            .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+        if matches!(signal, Signal::SIGUSR1 | Signal::SIGUSR2) {
+            self.strangers.send(self.pid, signal);
+        } else {
+            nix::sys::signal::kill(self.pid, signal)
+                .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+        }
+    }
+
+    /// Wait (see [`Server::wait_for_sender`]) until `sender` exits, and fail unless it
+    /// exits 0. `who` names it in the failure (`the client whose knock was wiped out`).
+    pub fn expect_exit_success(&self, sender: &Process, who: &str) {
+        let status = self
+            .wait_for_sender(sender, DEADLINE)
+            .unwrap_or_else(|why| panic!("{who}: {why}"));
+        assert!(
+            status.success(),
+            "{who} exited ({status}); its stderr: {:?}",
+            sender.stderr.text()
+        );
     }
 
     /// A PID is only ours while the process we started has not been reaped (until then

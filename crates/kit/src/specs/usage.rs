@@ -68,8 +68,7 @@ pub fn dies_on_a_pid_above_pid_max(programs: &Programs) {
 /// starts with the code. Skipped for another implementation's client: `--help` is the
 /// stage's own.
 pub fn help_documents_every_exit_code(programs: &Programs) {
-    if programs.external_client() {
-        eprintln!("SKIPPED: --help is this stage's own");
+    if programs.skip_unless_own_client("--help") {
         return;
     }
     let client_name = programs.client_name();
@@ -94,10 +93,10 @@ pub fn help_documents_every_exit_code(programs: &Programs) {
 ///   `dies_with_only_a_pid`, `dies_with_too_many_arguments`,
 ///   `dies_on_a_pid_that_is_not_a_number`, `dies_on_pid_zero`, `dies_on_pid_minus_one`,
 ///   `dies_on_other_negative_pids`.
-/// - `client_usage_tests!(with_pid_max_and_help)`, from stage 05: the same,
-///   and `dies_on_a_pid_above_pid_max` and `help_documents_every_exit_code`.
-///
-/// The programs are the stage's own, as in [`programs!`](crate::programs).
+/// - `client_usage_tests!(with_pid_max)`, for stage 07 (whose `--help` is its own): the
+///   same, and `dies_on_a_pid_above_pid_max`.
+/// - `client_usage_tests!(with_pid_max_and_help)`, for stages 05 and 06: the same, and
+///   `help_documents_every_exit_code`.
 #[macro_export]
 macro_rules! client_usage_tests {
     () => {
@@ -105,10 +104,16 @@ macro_rules! client_usage_tests {
             $crate::__client_usage_tests_of_every_stage!();
         }
     };
+    (with_pid_max) => {
+        mod usage_errors {
+            $crate::__client_usage_tests_of_every_stage!();
+            $crate::__spec_tests!(usage, $crate::programs!(); dies_on_a_pid_above_pid_max);
+        }
+    };
     (with_pid_max_and_help) => {
         mod usage_errors {
             $crate::__client_usage_tests_of_every_stage!();
-            $crate::__client_usage_test_calling!(
+            $crate::__spec_tests!(usage, $crate::programs!();
                 dies_on_a_pid_above_pid_max,
                 help_documents_every_exit_code,
             );
@@ -121,11 +126,7 @@ macro_rules! client_usage_tests {
 #[macro_export]
 macro_rules! __client_usage_tests_of_every_stage {
     () => {
-        fn programs() -> $crate::Programs {
-            $crate::programs!()
-        }
-
-        $crate::__client_usage_test_calling!(
+        $crate::__spec_tests!(usage, $crate::programs!();
             dies_without_arguments,
             dies_with_only_a_pid,
             dies_with_too_many_arguments,
@@ -134,20 +135,5 @@ macro_rules! __client_usage_tests_of_every_stage {
             dies_on_pid_minus_one,
             dies_on_other_negative_pids,
         );
-    };
-}
-
-/// A `#[test]` for each name, calling the function of that name in
-/// [`specs::usage`](crate::specs::usage) with the stage's programs.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_usage_test_calling {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                $crate::specs::usage::$name(&programs());
-            }
-        )+
     };
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use crate::harness::content::client_message;
-use crate::{Programs, Server};
+use super::content::client_message;
+use super::programs::Programs;
+use super::server::Server;
 
 /// How long one client may take, waiting in line included: generous, for a debug
 /// build on a machine with every core busy (a passing run takes a fraction of it).
