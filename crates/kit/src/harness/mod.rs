@@ -15,5 +15,6 @@ pub mod refusal;
 pub mod report;
 pub mod sandbox;
 pub mod server;
+pub mod stillness;
 pub mod stranger;
 pub mod unordered;

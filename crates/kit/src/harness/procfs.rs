@@ -135,20 +135,58 @@ pub fn children(pid: Pid) -> Vec<Pid> {
 /// Re-check `condition` until it returns `Some`, at most `timeout`; panics naming `what`.
 ///
 /// `/proc` sends no notification when a process changes, so this polls. Each poll is a
-/// cheap read, and the loop ends the moment the condition holds: it waits for an event,
-/// it does not sleep for a guessed time.
+/// cheap read, and the loop ends soon after the condition holds: it waits for an event,
+/// it does not sleep for a guessed time. Between two reads it sleeps, 1 ms at first,
+/// twice as long each time up to [`POLL_MAX`]: a condition that holds at once costs
+/// nothing, and a long wait costs a few reads a second, not a busy core (on two cores, a
+/// spinning waiter would steal the CPU from the very processes it waits for).
 pub fn poll<T>(timeout: Duration, what: &str, mut condition: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + timeout;
+    let mut pause = POLL_FIRST;
     loop {
         if let Some(found) = condition() {
             return found;
         }
-        assert!(
-            Instant::now() < deadline,
-            "waited {timeout:?} for {what} in vain"
-        );
-        std::thread::yield_now();
+        let now = Instant::now();
+        assert!(now < deadline, "waited {timeout:?} for {what} in vain");
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(POLL_MAX);
     }
+}
+
+/// The first pause of [`poll`] between two reads.
+pub const POLL_FIRST: Duration = Duration::from_millis(1);
+
+/// The longest pause of [`poll`] between two reads: how late, at worst, it sees an event.
+pub const POLL_MAX: Duration = Duration::from_millis(20);
+
+/// How much `pid` has run so far, summed over its threads: its context switches, and
+/// whether any thread is runnable now (`R`: running, or waiting for a CPU). `None` once
+/// the process is gone.
+///
+/// Two readings with the same count, none runnable, mean that the process has not run
+/// at all in between: it sleeps, waiting for something that has not come.
+pub fn activity(pid: Pid) -> Option<(u64, bool)> {
+    let tasks = fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let (mut switches, mut runnable) = (0, false);
+    for task in tasks.flatten() {
+        let Ok(status) = fs::read_to_string(task.path().join("status")) else {
+            continue;
+        };
+        for line in status.lines() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            match key {
+                "State" => runnable |= value.trim_start().starts_with('R'),
+                "voluntary_ctxt_switches" | "nonvoluntary_ctxt_switches" => {
+                    switches += value.trim().parse::<u64>().unwrap_or(0)
+                }
+                _ => {}
+            }
+        }
+    }
+    Some((switches, runnable))
 }
 
 /// Wait until `pid` is in `state` (see [`state`]).

@@ -1,6 +1,7 @@
 //! A server under test: started, its PID read from its first line, its messages awaited.
 
 use std::process::ExitStatus;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -9,6 +10,7 @@ use nix::unistd::Pid;
 use super::diff::describe_mismatch;
 use super::process::Process;
 use super::procfs;
+use super::stillness::{STILL, Stillness};
 use super::stranger::Strangers;
 use crate::deadlines::{DEADLINE, STARTUP};
 
@@ -20,7 +22,13 @@ const SERVER_CHECK: Duration = Duration::from_millis(20);
 /// How long [`Server::wait_for_sender`] still waits for the sender once the server has
 /// exited: long enough for a sender that had its last answer to run and exit on a loaded
 /// machine, short enough that a sender nobody will answer fails the test at once.
-const SENDER_GRACE: Duration = Duration::from_secs(5);
+const SENDER_GRACE: Duration = Duration::from_secs(2);
+
+/// How long [`Server::expect_message`] waits for more output once the last sender has
+/// exited and the server has printed nothing new (while it is not even waiting for a
+/// CPU): a client exits after its last signal, or after the server's last answer, and
+/// the server prints the message within microseconds of its last bit.
+const QUIET_AFTER_SENDER: Duration = Duration::from_secs(2);
 
 /// A running server. Dropping it kills and reaps it.
 pub struct Server {
@@ -30,6 +38,8 @@ pub struct Server {
     cursor: usize,
     /// The processes that sent it SIGUSR1 or SIGUSR2 for the test.
     strangers: Strangers,
+    /// When the last sender [`Server::wait_for_sender`] waited for exited, and how.
+    last_sender: Mutex<Option<(Instant, ExitStatus)>>,
 }
 
 impl Server {
@@ -88,6 +98,7 @@ impl Server {
             pid,
             cursor,
             strangers: Strangers::default(),
+            last_sender: Mutex::new(None),
         }
     }
 
@@ -108,12 +119,11 @@ impl Server {
         self.expect_message_within(message, DEADLINE)
     }
 
-    /// [`Server::expect_message`] with an explicit deadline.
+    /// [`Server::expect_message`] with an explicit deadline (see [`Server::wait_for_output`]).
     pub fn expect_message_within(&mut self, message: impl AsRef<[u8]>, timeout: Duration) {
         let expected = message.as_ref();
         let start = self.cursor;
-        let deadline = Instant::now() + timeout;
-        let outcome = self.process.stdout.wait_until(deadline, |bytes, _| {
+        let outcome = self.wait_for_output(timeout, |bytes| {
             let got = &bytes[start.min(bytes.len())..];
             let common = got.len().min(expected.len());
             if got[..common] != expected[..common] {
@@ -124,15 +134,66 @@ impl Server {
         match outcome {
             Ok(Ok(offset)) => self.cursor = offset + expected.len(),
             Ok(Err(got)) => self.fail(expected, &got, "the server printed something else"),
-            Err(all) => {
-                let got = &all[start.min(all.len())..];
-                let why = match self.process.try_status() {
-                    Some(status) => format!("the server exited ({status})"),
-                    None => format!("nothing more came within {timeout:?}"),
-                };
-                self.fail(expected, got, &why)
+            Err((all, why)) => self.fail(expected, &all[start.min(all.len())..], &why),
+        }
+    }
+
+    /// Wait until `check(stdout so far)` returns `Some`, re-checking as output arrives,
+    /// at most `timeout`. On failure, returns the output so far and why the wait ended.
+    ///
+    /// The deadline is for output that keeps coming. The wait ends sooner when the server
+    /// has exited, or when the last sender [`Server::wait_for_sender`] waited for has
+    /// exited and the server has printed nothing more for [`QUIET_AFTER_SENDER`] (while
+    /// not even waiting for a CPU): what that sender sent has then all been printed, or
+    /// will never be. A wait that succeeds forgets that sender.
+    pub fn wait_for_output<T>(
+        &self,
+        timeout: Duration,
+        mut check: impl FnMut(&[u8]) -> Option<T>,
+    ) -> Result<T, (Vec<u8>, String)> {
+        let deadline = Instant::now() + timeout;
+        let (mut seen, mut last_growth) = (0, Instant::now());
+        loop {
+            let slice = (Instant::now() + SERVER_CHECK * 5).min(deadline);
+            let all = match self
+                .process
+                .stdout
+                .wait_until(slice, |bytes, _| check(bytes))
+            {
+                Ok(found) => {
+                    *self.last_sender.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                    return Ok(found);
+                }
+                Err(all) => all,
+            };
+            if all.len() != seen {
+                (seen, last_growth) = (all.len(), Instant::now());
+            }
+            if let Some(status) = self.process.try_status() {
+                return Err((all, format!("the server exited ({status})")));
+            }
+            if let Some((exited, status)) = self.sender_gone_quiet(last_growth) {
+                let why = format!(
+                    "the client exited ({status}) {:.1?} ago, and the server has printed \
+                     nothing more since",
+                    exited.elapsed()
+                );
+                return Err((all, why));
+            }
+            if Instant::now() >= deadline {
+                return Err((all, format!("nothing more came within {timeout:?}")));
             }
         }
+    }
+
+    /// The last sender [`Server::wait_for_sender`] waited for, if it exited (when, and
+    /// how), and the server has printed nothing since `last_growth`, for
+    /// [`QUIET_AFTER_SENDER`], while not even waiting for a CPU.
+    fn sender_gone_quiet(&self, last_growth: Instant) -> Option<(Instant, ExitStatus)> {
+        let (exited, status) = (*self.last_sender.lock().unwrap_or_else(|e| e.into_inner()))?;
+        let quiet = exited.max(last_growth).elapsed() >= QUIET_AFTER_SENDER
+            && procfs::activity(self.pid).is_some_and(|(_, runnable)| !runnable);
+        quiet.then_some((exited, status))
     }
 
     /// Where the next [`Server::expect_message`] starts reading in the server's stdout
@@ -150,34 +211,49 @@ impl Server {
     /// Wait until `sender` (a client, or any process that talks to the server) exits, at
     /// most `timeout`, and return its exit status, with its output collected.
     ///
-    /// A sender that waits for the server's answers can never finish once the server has
-    /// exited. Then this does not wait out the deadline: it gives the sender
-    /// [`SENDER_GRACE`] to finish (the server may have answered, then exited, and the
-    /// sender not yet run: which of two processes the kit sees exit first says nothing
-    /// about the order they exited in), and if it is still running after that, fails
-    /// with the server's exit status and its last words on stderr (often the reason, a
-    /// panic message for one). The error also says when neither exited in time.
+    /// It does not wait out the deadline when the sender can no longer finish:
+    ///
+    /// - The server has exited. A sender that waits for the server's answers can never
+    ///   finish then. It gets [`SENDER_GRACE`] to finish (the server may have answered,
+    ///   then exited, and the sender not yet run: which of two processes the kit sees exit
+    ///   first says nothing about the order they exited in), and if it is still running
+    ///   after that, the error gives the server's exit status and its last words on
+    ///   stderr (often the reason, a panic message for one).
+    /// - The sender and the server have both slept for [`STILL`] without running once
+    ///   (see [`Stillness`]): each waits for the other, a deadlock.
+    ///
+    /// The error also says when neither exited in time.
     pub fn wait_for_sender(
         &self,
         sender: &Process,
         timeout: Duration,
     ) -> Result<ExitStatus, String> {
         let deadline = Instant::now() + timeout;
+        let mut stillness = Stillness::new(&[sender.pid(), self.pid]);
         let why = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if let Some(status) = sender.wait_timeout(left.min(SERVER_CHECK)) {
-                sender.drain();
-                return Ok(status);
+                return Ok(self.sender_exited(sender, status));
             }
             if let Some(status) = self.process.try_status() {
                 if let Some(status) = sender.wait_timeout(SENDER_GRACE) {
                     // Both are gone: the sender's status tells the test what it needs.
-                    sender.drain();
-                    return Ok(status);
+                    return Ok(self.sender_exited(sender, status));
                 }
                 self.process.drain();
                 break format!(
-                    "the server exited ({status}) while {} (PID {}) was still running,                      {SENDER_GRACE:?} later",
+                    "the server exited ({status}) while {} (PID {}) was still running, \
+                     {SENDER_GRACE:?} later",
+                    sender.program(),
+                    sender.pid()
+                );
+            }
+            let still = stillness.still_for();
+            if still >= STILL {
+                break format!(
+                    "{} (PID {}) and the server have both slept for {still:.1?} without running \
+                     once: the client waits for an answer that the server will not send (a \
+                     signal lost, or never sent)",
                     sender.program(),
                     sender.pid()
                 );
@@ -196,6 +272,15 @@ impl Server {
             sender.stdout.text(),
             sender.stderr.text()
         ))
+    }
+
+    /// Note that `sender` exited with `status` (for [`Server::expect_message`]), once its
+    /// output is collected.
+    fn sender_exited(&self, sender: &Process, status: ExitStatus) -> ExitStatus {
+        sender.drain();
+        *self.last_sender.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), status));
+        status
     }
 
     /// Wait until the server's stderr contains `needle`.
