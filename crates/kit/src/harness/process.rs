@@ -14,6 +14,7 @@ use nix::unistd::Pid;
 
 use super::output::Captured;
 use super::procfs;
+use super::report;
 use super::stranger::Strangers;
 use crate::deadlines::STARTUP;
 
@@ -43,6 +44,8 @@ impl Process {
     // The child is reaped with waitpid in `kill` (on drop), not with `Child::wait`.
     #[allow(clippy::zombie_processes)]
     pub fn spawn(mut command: Command) -> Process {
+        report::quiet_panics();
+        die_with_the_test(&mut command);
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -220,6 +223,31 @@ impl Process {
         let _ = killpg(self.pid, Signal::SIGKILL);
         while waitpid(self.pid, None) == Err(Errno::EINTR) {}
         self.reaped = true;
+    }
+}
+
+/// Make the program that `command` starts die (SIGKILL) when the thread that starts it
+/// ends, which for a test means when the test binary dies: a test binary killed by the
+/// user or by a deadline (where no `Drop` runs) leaves no server or client behind.
+///
+/// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits: the kit's
+/// processes are started, waited for and killed by the test's own thread, which outlives
+/// them. Setting it twice (a command that went through two helpers) is harmless.
+pub fn die_with_the_test(command: &mut Command) -> &mut Command {
+    let parent = nix::unistd::getpid();
+    // SAFETY: between fork and exec only `prctl` and `getppid` run: plain system calls,
+    // async-signal-safe, touching nothing the parent shares with the child.
+    unsafe {
+        command.pre_exec(move || {
+            if nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died before the call: then nobody would send it.
+            if nix::libc::getppid() != parent.as_raw() {
+                nix::libc::_exit(1);
+            }
+            Ok(())
+        })
     }
 }
 

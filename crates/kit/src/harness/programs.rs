@@ -8,7 +8,7 @@ use std::sync::Once;
 use assert_cmd::assert::{Assert, OutputAssertExt};
 
 use super::preempt;
-use super::process::Process;
+use super::process::{Process, die_with_the_test};
 use super::pty::PtyServer;
 use super::report;
 use super::server::Server;
@@ -168,7 +168,7 @@ impl Programs {
 
     /// Start the server, and read the PID it prints (see [`Server::start`]).
     pub fn start_server(&self) -> Server {
-        Server::start(self.server_command())
+        Server::start(self.server_command()).with_optional_newline(self.external_server)
     }
 
     /// Start the server on a pseudo-terminal (see [`PtyServer::start`]).
@@ -179,6 +179,7 @@ impl Programs {
     /// A command that starts the server.
     pub fn server_command(&self) -> Command {
         let mut command = Command::new(&self.server);
+        prepare(&mut command);
         if self.server_preempts_client {
             preempt::as_preempting_server(&mut command);
         }
@@ -188,6 +189,7 @@ impl Programs {
     /// A command that starts the client, with the extra environment set.
     pub fn client_command(&self) -> Command {
         let mut command = Command::new(&self.client);
+        prepare(&mut command);
         command.envs(self.client_env.iter().map(|(k, v)| (k, v)));
         if self.server_preempts_client {
             preempt::as_preempted_client(&mut command);
@@ -264,6 +266,18 @@ impl Programs {
         let mut command = self.client_command();
         command.args(args);
         Process::spawn(command)
+    }
+}
+
+/// What every program the kit starts gets: it dies with the test (see
+/// [`die_with_the_test`]), and a Rust program's panic is one message, without a
+/// backtrace (the message names the file and line; `MINITALK_KIT_BACKTRACE=1` brings
+/// the backtraces back).
+fn prepare(command: &mut Command) {
+    report::quiet_panics();
+    die_with_the_test(command);
+    if std::env::var_os("MINITALK_KIT_BACKTRACE").is_none() {
+        command.env("RUST_BACKTRACE", "0");
     }
 }
 

@@ -30,7 +30,7 @@ impl PtyServer {
         let line = session
             .read_line()
             .unwrap_or_else(|e| panic!("the server printed no first line on a terminal: {e}"));
-        let digits: String = line
+        let digits: String = super::server::strip_ansi(&line)
             .chars()
             .skip_while(|c| !c.is_ascii_digit())
             .take_while(|c| c.is_ascii_digit())

@@ -113,3 +113,24 @@ extern "C" fn summary() {
         let _ = std::io::stderr().write_all(text.as_bytes());
     });
 }
+
+/// Print a failing test's panic as its message alone: no "thread … panicked at" line
+/// that points into the kit, no backtrace of the kit (libtest shows it under the test's
+/// name, which says where). `MINITALK_KIT_BACKTRACE=1` keeps Rust's own report.
+pub fn quiet_panics() {
+    static HOOK: Once = Once::new();
+    if std::env::var_os("MINITALK_KIT_BACKTRACE").is_some() {
+        return;
+    }
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| info.payload().downcast_ref::<&str>().copied())
+                .unwrap_or("(a panic without a message)");
+            eprintln!("{message}");
+        }));
+    });
+}

@@ -17,6 +17,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use super::process::die_with_the_test;
 use super::procfs::SignalMask;
 
 use super::programs::Programs;
@@ -115,6 +116,7 @@ where
     let client = programs.client_command();
     let report = tempfile_path();
     let mut command = Command::new("unshare");
+    die_with_the_test(&mut command);
     command
         .args(["--pid", "--fork", "--kill-child", "--mount-proc"])
         .args(["setsid", "sh", "-c"])
