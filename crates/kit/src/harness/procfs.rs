@@ -189,12 +189,19 @@ pub fn activity(pid: Pid) -> Option<(u64, bool)> {
     Some((switches, runnable))
 }
 
-/// Wait until `pid` is in `state` (see [`state`]).
+/// Wait until `pid` is in `state` (see [`state`]). Fails at once if the process has died
+/// (it is a zombie, or gone): it will never be in any other state again.
 pub fn wait_for_state(pid: Pid, wanted: char, timeout: Duration) {
     poll(
         timeout,
         &format!("PID {pid} to be in state {wanted}"),
-        || (state(pid)? == wanted).then_some(()),
+        || {
+            let now = state(pid);
+            if wanted != 'Z' && matches!(now, None | Some('Z')) {
+                panic!("PID {pid} died while the test waited for it to be in state {wanted}");
+            }
+            (now? == wanted).then_some(())
+        },
     )
 }
 
