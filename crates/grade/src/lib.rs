@@ -41,7 +41,10 @@ pub const APPLICABLE: std::ops::RangeInclusive<u32> = 1..=7;
 pub enum Verdict {
     Pass,
     /// Failed, with the diagnosis (a line or two) and the whole message.
-    Fail { diagnosis: String, output: String },
+    Fail {
+        diagnosis: String,
+        output: String,
+    },
     /// Did not apply, and why.
     Skipped(String),
 }

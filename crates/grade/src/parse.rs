@@ -34,11 +34,7 @@ pub fn checks(output: &str, events: &str) -> Vec<Check> {
     let mut file = String::new();
     for line in output.lines() {
         if let Some(rest) = line.trim_start().strip_prefix("Running tests/") {
-            file = rest
-                .split(['.', ' '])
-                .next()
-                .unwrap_or_default()
-                .to_owned();
+            file = rest.split(['.', ' ']).next().unwrap_or_default().to_owned();
             continue;
         }
         let Some(rest) = line.strip_prefix("test ") else {
@@ -104,6 +100,24 @@ fn failure_blocks(output: &str) -> HashMap<String, String> {
 /// skip, or Rust's "thread … panicked" and backtrace lines): the kit puts its diagnosis
 /// there, what the program did.
 pub fn diagnosis(output: &str) -> String {
+    // assert_cmd's words for a client that should have succeeded: "Unexpected failure.",
+    // then `code=N` and `stderr=…` lines.
+    let lines: Vec<&str> = output.lines().map(str::trim).collect();
+    if let Some(at) = lines.iter().position(|l| *l == "Unexpected failure.") {
+        let field = |key: &str| {
+            lines[at..]
+                .iter()
+                .find_map(|l| l.strip_prefix(key))
+                .unwrap_or("?")
+                .trim_matches('`')
+                .to_owned()
+        };
+        return format!(
+            "the client exited with code {} where it should have succeeded; its stderr: {}",
+            field("code="),
+            field("stderr=")
+        );
+    }
     output
         .lines()
         .map(str::trim)
@@ -168,6 +182,9 @@ test usage_errors::help_documents_every_exit_code ... ok
         assert_eq!(checks[1].verdict, Verdict::Pass);
         assert_eq!(checks[1].notes, ["colours"]);
         assert_eq!(checks[2].file, "usage");
-        assert_eq!(checks[2].verdict, Verdict::Skipped("--help: own".to_owned()));
+        assert_eq!(
+            checks[2].verdict,
+            Verdict::Skipped("--help: own".to_owned())
+        );
     }
 }

@@ -129,7 +129,15 @@ fn run_stage(
         events.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
     }
     let checks = parse::checks(&output, &events);
-    let incomplete = if timed_out {
+    // A test binary killed by a signal (one that a server sent it, say) leaves every
+    // later test of it without a verdict.
+    let killed: Vec<&str> = output
+        .lines()
+        .filter(|l| l.contains("process didn't exit successfully") && l.contains("signal:"))
+        .collect();
+    let incomplete = if !killed.is_empty() {
+        Some(format!("a test binary was killed: {}", killed.join("; ")))
+    } else if timed_out {
         Some(format!(
             "stopped: the time limit ({:?}) was reached",
             options.time_limit

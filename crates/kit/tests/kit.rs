@@ -197,7 +197,7 @@ fn waiting_for_a_pending_signal_ends_when_its_sender_exits_without_one() {
 #[test]
 fn a_real_time_server_that_never_sleeps_is_stopped_at_once() {
     if !minitalk_kit::preempt::realtime_permitted() {
-        eprintln!("SKIPPED: this user may not use SCHED_FIFO, which this test is about");
+        minitalk_kit::skip("this user may not use SCHED_FIFO, which this test is about");
         return;
     }
     // A server that spins instead of waiting in `pause`: at real-time priority it would

@@ -23,14 +23,25 @@ fn the_client_waits_for_an_answer_instead_of_sleeping() {
     server.stop();
     let client = programs.spawn_client([pid.as_str(), "patience"]);
     let pending = server.wait_for_pending_from(&client, DEADLINE);
-    assert_eq!(pending.len(), 1, "one bit in flight, no more: {pending:?}");
+    let sends_on = |pending: u32| {
+        format!(
+            "{pending} signals were pending at the stopped server: the client sends its next \
+             bit without waiting for the server's answer"
+        )
+    };
+    assert_eq!(pending.len(), 1, "{}", sends_on(pending.len()));
     // Still one: the client is waiting, not sending. (Checked again, a few milliseconds
     // apart, after the client has had every chance to run on; the assertion holds at
     // any moment.)
     let until = Instant::now() + Duration::from_millis(200);
     while Instant::now() < until {
-        assert!(client.try_status().is_none(), "the client exited early");
-        assert_eq!(server.pending_signals().len(), 1);
+        assert!(
+            client.try_status().is_none(),
+            "the client exited while the server was stopped: it did not wait for the \
+             server's answer"
+        );
+        let pending = server.pending_signals().len();
+        assert_eq!(pending, 1, "{}", sends_on(pending));
         std::thread::sleep(Duration::from_millis(5));
     }
     server.resume();

@@ -245,9 +245,13 @@ impl Programs {
         let shown = format!("{command:?}");
         let mut client = Process::spawn(command);
         client.feed_stdin(stdin.into());
+        // The diagnosis first, then the command that was run.
         let status = server
             .wait_for_sender(&client, DEADLINE)
-            .unwrap_or_else(|why| panic!("{shown}: {why}"));
+            .unwrap_or_else(|why| match why.split_once('\n') {
+                Some((headline, details)) => panic!("{headline}\ncommand: {shown}\n{details}"),
+                None => panic!("{why}\ncommand: {shown}"),
+            });
         Output {
             status,
             stdout: client.stdout.bytes(),

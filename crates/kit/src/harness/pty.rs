@@ -11,7 +11,7 @@ use nix::unistd::{Pid, getpid};
 use rexpect::session::{PtySession, spawn_command};
 
 use super::procfs;
-use crate::deadlines::DEADLINE;
+use crate::deadlines::STARTUP;
 
 /// A server running on a pty. Dropping it kills its process group and reaps it.
 pub struct PtyServer {
@@ -23,10 +23,12 @@ pub struct PtyServer {
 
 impl PtyServer {
     /// Start the server that `command` runs on a pty and read its PID from its first line.
+    /// Every read waits at most [`STARTUP`]: what a server shows on a terminal comes at
+    /// once, or not at all (a message stuck in a buffer).
     pub fn start(command: std::process::Command) -> PtyServer {
         // rexpect has one timeout for every read; the startup read uses it too.
         let mut session =
-            spawn_command(command, Some(millis(DEADLINE))).expect("start the server on a pty");
+            spawn_command(command, Some(millis(STARTUP))).expect("start the server on a pty");
         let line = session
             .read_line()
             .unwrap_or_else(|e| panic!("the server printed no first line on a terminal: {e}"));

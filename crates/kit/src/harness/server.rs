@@ -175,15 +175,10 @@ impl Server {
         });
         match outcome {
             Ok(Ok((end, may_follow))) => (self.cursor, self.newline_may_follow) = (end, may_follow),
-            Ok(Err((start, got))) => self.fail(
-                &expected[..],
-                &got,
-                "the server printed something else",
-                start,
-            ),
+            Ok(Err((_, got))) => self.fail(body, &got, "the server printed something else"),
             Err((all, why)) => {
                 let got = &all[cursor.min(all.len())..];
-                self.fail(expected, got, &why, cursor)
+                self.fail(body, got, &why)
             }
         }
     }
@@ -292,6 +287,12 @@ impl Server {
     ) -> Result<ExitStatus, String> {
         let deadline = Instant::now() + timeout;
         let mut stillness = Stillness::new(&[sender.pid(), self.pid]);
+        let name = std::path::Path::new(sender.program())
+            .file_name()
+            .map_or_else(
+                || sender.program().to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
         let why = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if let Some(status) = sender.wait_timeout(left.min(SERVER_CHECK)) {
@@ -311,25 +312,22 @@ impl Server {
                 }
                 self.process.drain();
                 break format!(
-                    "the server exited ({status}) while {} (PID {}) was still running",
-                    sender.program(),
+                    "the server exited ({status}) while {name} (PID {}) was still running",
                     sender.pid()
                 );
             }
             let still = stillness.still_for();
             if still >= STILL {
                 break format!(
-                    "{} (PID {}) and the server have both slept for {still:.1?} without running \
-                     once: the client waits for an answer that the server will not send (a \
-                     signal lost, or never sent)",
-                    sender.program(),
+                    "{name} (PID {}) and the server have both slept for {still:.1?} without \
+                     running once: the client waits for an answer that the server will not send \
+                     (a signal lost, or never sent)",
                     sender.pid()
                 );
             }
             if left.is_zero() {
                 break format!(
-                    "{} (PID {}) did not exit within {timeout:?}, and the server is still running",
-                    sender.program(),
+                    "{name} (PID {}) did not exit within {timeout:?}, and the server is still running",
                     sender.pid()
                 );
             }
@@ -492,7 +490,7 @@ impl Server {
 
     /// Fail with a diagnosis first (what the server did, in one or two lines), then the
     /// difference and the server's stderr.
-    fn fail(&self, expected: &[u8], got: &[u8], why: &str, _cursor: usize) -> ! {
+    fn fail(&self, expected: &[u8], got: &[u8], why: &str) -> ! {
         let matching = expected.iter().zip(got).take_while(|(e, g)| e == g).count();
         let n = expected.len();
         let printed = if matching == got.len() {
