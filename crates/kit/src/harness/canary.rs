@@ -42,7 +42,12 @@ pub fn sleeper() -> Process {
 /// Assert that no signal is pending for the canary: none reached it since it was stopped.
 pub fn assert_nothing_pending(canary: &Process) {
     let pending = procfs::pending(canary.pid()).expect("the canary is still there");
-    assert!(pending.is_empty(), "the canary was sent {pending:?}");
+    assert!(
+        pending.is_empty(),
+        "the client sent {} to the canary, a process that is no minitalk server: it must make \
+         sure of the process before it signals it",
+        pending.names()
+    );
 }
 
 /// Assert that the canary is as the test left it: nothing pending, and still stopped, so

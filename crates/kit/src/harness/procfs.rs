@@ -25,6 +25,22 @@ impl SignalMask {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The signals, in words: `SIGUSR1 and SIGUSR2`.
+    pub fn names(self) -> String {
+        let names: Vec<String> = (1..=64)
+            .filter(|n| self.0 & (1 << (n - 1)) != 0)
+            .map(|n| {
+                Signal::try_from(n)
+                    .map_or_else(|_| format!("signal {n}"), |s| s.as_str().to_owned())
+            })
+            .collect();
+        if names.is_empty() {
+            "no signal".to_owned()
+        } else {
+            names.join(" and ")
+        }
+    }
 }
 
 /// One `Key:\tvalue` line of `/proc/PID/status`, or `None` if the process is gone.

@@ -294,17 +294,10 @@ pub fn check_usage_error(programs: &Programs, args: &[&str], reason: &str) -> Re
 
 /// The signals in `mask`, as words (`SIGUSR1 and SIGUSR2`).
 fn describe_signals(mask: SignalMask) -> String {
-    let names: Vec<String> = (1..=64)
-        .filter(|n| mask.0 & (1 << (n - 1)) != 0)
-        .map(|n| {
-            nix::sys::signal::Signal::try_from(n)
-                .map_or_else(|_| format!("signal {n}"), |s| s.as_str().to_owned())
-        })
-        .collect();
-    if names.is_empty() {
+    if mask.is_empty() {
         "a signal".to_owned()
     } else {
-        names.join(" and ")
+        mask.names()
     }
 }
 

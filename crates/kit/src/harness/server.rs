@@ -151,7 +151,7 @@ impl Server {
                     // The previous message's newline: is it there, or is this the next?
                     None if !body.is_empty() => return None,
                     Some(b'\n') => start += 1,
-                    _ => {}
+                    _ => no_newline_after_a_message(),
                 }
             }
             let got = &bytes[start..];
@@ -167,9 +167,10 @@ impl Server {
             }
             match got.get(body.len()) {
                 Some(b'\n') => Some(Ok((start + body.len() + 1, false))),
-                Some(_) => Some(Ok((start + body.len(), false))).inspect(|_| {
-                    report::note("your server prints a message without a newline after it: the workbook's servers end each with one (the subject does not ask for it; messages are compared as a stream)");
-                }),
+                Some(_) => {
+                    no_newline_after_a_message();
+                    Some(Ok((start + body.len(), false)))
+                }
                 None => Some(Ok((start + body.len(), true))),
             }
         });
@@ -518,6 +519,14 @@ impl Server {
             self.process.stderr.text()
         )
     }
+}
+
+/// The note for a server that prints no newline after a message.
+fn no_newline_after_a_message() {
+    report::note(
+        "your server prints a message without a newline after it: the workbook's servers end \
+         each with one (the subject does not ask for it; messages are compared as a stream)",
+    );
 }
 
 /// `text` without its ANSI escape sequences: `ESC [ parameters final-byte` (colours,

@@ -51,7 +51,12 @@ pub fn server_prints_its_pid_on_a_terminal_too(programs: &Programs) {
         server
             .session()
             .exp_string("seen on a terminal")
-            .unwrap_or_else(|e| panic!("the server did not show the message on its terminal: {e}"));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the client exited 0, but the server did not show the message on its \
+                     terminal: does it keep what it prints in a buffer? ({e})"
+                )
+            });
     } else {
         assert_eq!(server.read_line(), "seen on a terminal");
     }

@@ -14,16 +14,18 @@ use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
 use crate::Programs;
-use crate::deadlines::DEADLINE;
+use crate::deadlines::STARTUP;
 use crate::harness::refusal::expect_refusal;
 use crate::harness::sandbox::{self, CANARY};
 use crate::harness::{canary, procfs};
 
-/// Run `command` (a client) to completion, with a client timeout of one second.
+/// Run `command` (a client) to completion, with a client timeout of one second: ours
+/// refuse within it. One that is still running after [`STARTUP`] waits for an answer
+/// that will not come (it is killed, and the canary tells what it sent).
 fn run(mut command: Command) -> Output {
     command.envs([("MINITALK_TIMEOUT_MS", "1000")]);
     assert_cmd::Command::from_std(command)
-        .timeout(DEADLINE)
+        .timeout(STARTUP)
         .output()
         .expect("run the client")
 }
@@ -38,8 +40,8 @@ fn client_at(programs: &Programs, pid: Pid) -> Command {
 pub fn a_process_that_does_not_catch_the_signals_is_refused(programs: &Programs) {
     let canary = canary::sleeper();
     let output = run(client_at(programs, canary.pid()));
-    expect_refusal(programs, &output, 5, "not a minitalk server");
     canary::assert_unharmed(&canary);
+    expect_refusal(programs, &output, 5, "not a minitalk server");
 }
 
 /// A shell with a handler for SIGUSR1 only: SIGUSR2 would still kill it.
@@ -50,8 +52,8 @@ pub fn a_process_that_catches_only_sigusr1_is_refused_too(programs: &Programs) {
         procfs::caught(shell.pid()).is_some_and(|caught| caught.contains(Signal::SIGUSR1))
     });
     let output = run(client_at(programs, canary.pid()));
-    expect_refusal(programs, &output, 5, "SIGUSR2");
     canary::assert_unharmed(&canary);
+    expect_refusal(programs, &output, 5, "SIGUSR2");
 }
 
 /// The client runs as `nobody`, the canary as root: `kill(canary, 0)` says EPERM.
@@ -67,8 +69,8 @@ pub fn a_process_of_another_user_is_refused_as_not_permitted(programs: &Programs
     let client = client_at(programs, canary.pid());
     command.arg(client.get_program()).args(client.get_args());
     let output = run(command);
-    expect_refusal(programs, &output, 4, "not permitted");
     canary::assert_unharmed(&canary);
+    expect_refusal(programs, &output, 4, "not permitted");
 }
 
 /// Run the client in a PID namespace beside the sandbox's own canary; `None` (and the
@@ -94,8 +96,8 @@ pub fn a_pid_nobody_has_is_refused_as_no_such_process(programs: &Programs) {
     let Some((output, canary_survived)) = in_sandbox(programs, &[nobody.as_str(), "hello"]) else {
         return;
     };
+    assert!(canary_survived, "the client signalled the sandbox's canary");
     expect_refusal(programs, &output, 3, "no process has PID");
-    assert!(canary_survived, "the sandbox's canary was hit");
 }
 
 /// The sandbox's canary: a `sleep`, which catches nothing.
@@ -103,8 +105,12 @@ pub fn the_sandbox_canary_is_refused_as_not_a_server(programs: &Programs) {
     let Some((output, canary_survived)) = in_sandbox(programs, &[CANARY, "hello"]) else {
         return;
     };
+    assert!(
+        canary_survived,
+        "the client signalled the sandbox's canary, a process that is no minitalk server: it \
+         must make sure of the process before it signals it"
+    );
     expect_refusal(programs, &output, 5, "not a minitalk server");
-    assert!(canary_survived, "the sandbox's canary was hit");
 }
 
 /// Writes the tests of PIDs that are not a server (stages 05 to 07).
