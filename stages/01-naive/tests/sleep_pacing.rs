@@ -17,7 +17,7 @@ use nix::sys::signal::Signal;
 #[test]
 fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
     let programs = minitalk_kit::programs!();
-    if programs.skip_unless_own_client("this test is about the workbook's sleep-paced client") {
+    if programs.skip_unless_own_client("the signals a sleep-paced client loses") {
         return;
     }
     let server = programs.start_server();

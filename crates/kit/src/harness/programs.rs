@@ -115,7 +115,7 @@ impl Programs {
     /// ```
     pub fn skip_unless_own(&self, what: &str) -> bool {
         if self.is_external() {
-            report::skip(format!("{what}: this workbook's own, not the subject's"));
+            report::skip(format!("{what}: the workbook's own, not the subject's"));
         }
         self.is_external()
     }

@@ -194,10 +194,16 @@ pub fn expect_usage_errors(programs: &Programs, cases: &[(&[&str], &str)]) {
     match problems.len() {
         0 => {}
         1 => panic!("{}", problems[0]),
+        // One line, every case in it: the first line of a failure is its diagnosis.
         n => panic!(
-            "{n} of {} command lines were not refused as they should be:\n- {}",
+            "{n} of {} command lines were not refused as they should be: {}",
             cases.len(),
-            problems.join("\n- ")
+            problems
+                .iter()
+                .enumerate()
+                .map(|(i, problem)| format!("({}) {}", i + 1, problem.replace('\n', " ")))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
     }
 }
