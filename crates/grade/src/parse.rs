@@ -121,7 +121,7 @@ pub fn diagnosis(output: &str) -> String {
     output
         .lines()
         .map(str::trim)
-        .filter(|line| {
+        .find(|line| {
             !line.is_empty()
                 && !line.starts_with("NOTE:")
                 && !line.starts_with("SKIPPED:")
@@ -130,7 +130,6 @@ pub fn diagnosis(output: &str) -> String {
                 && !line.starts_with("stack backtrace:")
                 && !line.starts_with("note: run with")
         })
-        .next()
         .unwrap_or("(no message: see the output)")
         .to_owned()
 }
