@@ -326,3 +326,46 @@ fn the_suites_of_stages_06_and_07_run_to_the_end_against_a_server_that_answers_e
         );
     }
 }
+
+#[test]
+fn a_server_that_answers_a_stray_sender_is_named() {
+    let minitalk = build("answers-a-stranger", Some("ANSWERS_EVERYONE"), None);
+    let results = grade(&minitalk, &[3]);
+    let (failed, shown) = failing(&results);
+    assert_eq!(
+        failed,
+        ["a_sender_without_a_handler_gets_no_answer_and_survives"],
+        "{shown}"
+    );
+    let diagnosis = diagnosis_of(
+        &results,
+        "a_sender_without_a_handler_gets_no_answer_and_survives",
+    );
+    assert!(
+        diagnosis.starts_with("the server answered a process that does not catch SIGUSR1"),
+        "{diagnosis}"
+    );
+}
+
+#[test]
+fn the_workbooks_own_final_programs_pass_stage_07_graded_as_anyone_s() {
+    // Named by path, they are "another implementation" to the kit: what only the
+    // workbook's programs do is skipped, and everything else must pass.
+    let debug = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../debug");
+    let minitalk = Minitalk {
+        server: debug.join("server"),
+        client: debug.join("client"),
+        dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus/workbook-final"),
+    };
+    let built = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "-q", "-p", "stage-07", "--bins"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .status()
+        .expect("cargo build");
+    assert!(built.success());
+    let results = grade(&minitalk, &[7]);
+    let (failed, shown) = failing(&results);
+    assert!(failed.is_empty(), "the final programs failed:\n{shown}");
+    let report = std::fs::read_to_string(minitalk.dir.join("report/report.md")).unwrap();
+    assert!(report.contains("stage 07: pass"), "{report}");
+}
