@@ -250,7 +250,9 @@ fn a_started_process_dies_with_the_thread_that_started_it() {
     // As if the test binary were killed: no Drop runs, the process is not killed by the
     // kit; the kernel kills it when its parent thread ends (PR_SET_PDEATHSIG).
     let pid = std::thread::spawn(|| {
-        let process = Process::spawn(fake_server("exec sleep 1000"));
+        let mut command = fake_server("exec sleep 1000");
+        minitalk_kit::harness::process::die_with_the_test(&mut command);
+        let process = Process::spawn(command);
         let pid = process.pid();
         std::mem::forget(process);
         pid

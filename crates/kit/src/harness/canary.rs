@@ -15,13 +15,14 @@
 
 use std::process::Command;
 
-use super::process::Process;
+use super::process::{Process, die_with_the_test};
 use super::procfs;
 use crate::deadlines::STARTUP;
 
 /// Start `command` as a canary, wait until `ready` says it is set up (a handler
 /// installed, say), and stop it.
-pub fn start(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
+pub fn start(mut command: Command, ready: impl Fn(&Process) -> bool) -> Process {
+    die_with_the_test(&mut command);
     let canary = Process::spawn(command);
     procfs::poll(STARTUP, "the canary to be ready", || {
         ready(&canary).then_some(())

@@ -45,7 +45,6 @@ impl Process {
     #[allow(clippy::zombie_processes)]
     pub fn spawn(mut command: Command) -> Process {
         report::quiet_panics();
-        die_with_the_test(&mut command);
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -228,11 +227,14 @@ impl Process {
 
 /// Make the program that `command` starts die (SIGKILL) when the thread that starts it
 /// ends, which for a test means when the test binary dies: a test binary killed by the
-/// user or by a deadline (where no `Drop` runs) leaves no server or client behind.
+/// user or by a deadline (where no `Drop` runs) leaves no server or client behind. Every
+/// program of [`Programs`](super::programs::Programs), the sandbox, the canaries and the
+/// strangers get it.
 ///
-/// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits: the kit's
-/// processes are started, waited for and killed by the test's own thread, which outlives
-/// them. Setting it twice (a command that went through two helpers) is harmless.
+/// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits, so only a
+/// process that the thread starting it outlives may have it: the kit's are started,
+/// waited for and killed by the test's own thread. A test that starts a process from a
+/// helper thread of its own (and keeps it after that thread ends) leaves this out.
 pub fn die_with_the_test(command: &mut Command) -> &mut Command {
     let parent = nix::unistd::getpid();
     // SAFETY: between fork and exec only `prctl` and `getppid` run: plain system calls,

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
-use super::process::Process;
+use super::process::{Process, die_with_the_test};
 use crate::deadlines::STARTUP;
 
 /// A shell that keeps sending SIGUSR1 and SIGUSR2 at `target` with `kill(2)`, and, where
@@ -37,6 +37,7 @@ pub fn stray_sender(target: Pid) -> Process {
         "stray",
         &target.to_string(),
     ]);
+    die_with_the_test(&mut command);
     Process::spawn(command)
 }
 
@@ -56,6 +57,7 @@ impl Strangers {
     pub fn send(&self, target: Pid, signal: Signal) {
         let mut command = Command::new("kill");
         command.args(["-s", &signal.as_str()["SIG".len()..], &target.to_string()]);
+        die_with_the_test(&mut command);
         let stranger = Process::spawn(command);
         let status = stranger.wait_with_output(STARTUP);
         assert!(

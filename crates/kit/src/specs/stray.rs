@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use crate::harness::process::die_with_the_test;
 use crate::harness::procfs;
 use crate::{DEADLINE, Process, Programs, STARTUP};
 
@@ -23,6 +24,7 @@ pub fn a_sender_without_a_handler_gets_no_answer_and_survives(programs: &Program
     command
         .args(["-c", "kill -USR1 \"$SERVER_PID\"; exec sleep 1000"])
         .env("SERVER_PID", server.pid().to_string());
+    die_with_the_test(&mut command);
     let stray = Process::spawn(command);
     // `kill` is done once the shell has become `sleep`: the signal is then pending at
     // the server, or already taken.
