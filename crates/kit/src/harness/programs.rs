@@ -130,7 +130,7 @@ impl Programs {
     pub fn skip_unless_own_client(&self, what: &str) -> bool {
         if self.external_client {
             report::skip(format!(
-                "{what}: this workbook's own client's, not the subject's"
+                "{what}: about the workbook's own client, not the subject"
             ));
         }
         self.external_client
