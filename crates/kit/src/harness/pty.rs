@@ -78,6 +78,31 @@ impl PtyServer {
             .unwrap_or_else(|e| panic!("no line from the server on its pty: {e}"))
     }
 
+    /// Read what the server shows until it contains `needle`, at most `timeout`; returns
+    /// all that was read, or (as the error) what was read by the deadline. Reads without
+    /// blocking, with a short pause between reads when nothing came.
+    pub fn wait_for_text(&mut self, needle: &str, timeout: Duration) -> Result<String, String> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut seen = String::new();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.session.try_read() {
+                Some(c) => {
+                    seen.push(c);
+                    if seen.contains(needle) {
+                        return Ok(seen);
+                    }
+                    pause = Duration::from_millis(1);
+                }
+                None if std::time::Instant::now() >= deadline => return Err(seen),
+                None => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+            }
+        }
+    }
+
     /// The rexpect session, for anything else.
     pub fn session(&mut self) -> &mut PtySession {
         &mut self.session
