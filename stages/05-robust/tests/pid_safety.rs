@@ -23,14 +23,7 @@ fn a_real_server_is_accepted() {
 
 #[test]
 fn a_pid_equal_to_pid_max_is_a_usage_error() {
-    // /proc/sys/kernel/pid_max is one more than the largest PID (proc(5)): no process can
-    // have it, so the client refuses it on sight, like any PID that cannot be one, and
-    // signals nothing. (Not in the sandbox: a PID namespace may have a pid_max of its own,
-    // and the client reads the one it sees, which here is the test's.)
-    let programs = programs();
-    let pid_max = minitalk_common::target::pid_max().expect("Linux has /proc/sys/kernel/pid_max");
-    let mut command = programs.client_command();
-    command.args([pid_max.to_string().as_str(), "hello"]);
-    let output = run(command);
-    expect_refusal(&programs, &output, 2, "pid_max");
+    minitalk_kit::specs::pid_safety::a_pid_equal_to_pid_max_is_a_usage_error(
+        &minitalk_kit::programs!(),
+    );
 }

@@ -124,7 +124,7 @@ fn the_classic_form_sends_any_second_argument_even_one_that_looks_like_an_option
     // would take `-1` for an unknown option (exit 2) and `-hello` for `-h` (the help,
     // exit 0, nothing sent). Options come before the PID.
     let programs = programs();
-    if !common::own_programs_only(&programs, "the confirmation line") {
+    if programs.skip_unless_own("the confirmation line") {
         return;
     }
     let mut server = programs.start_server();

@@ -73,6 +73,17 @@ pub fn a_process_of_another_user_is_refused_as_not_permitted(programs: &Programs
     expect_refusal(programs, &output, 4, "not permitted");
 }
 
+/// `/proc/sys/kernel/pid_max` is one more than the largest PID (proc(5)): no process can
+/// have it, so the client refuses it on sight, like any PID that cannot be one, and
+/// signals nothing. (Not in the sandbox: a PID namespace may have a pid_max of its own,
+/// and the client reads the one it sees, which here is the test's.)
+pub fn a_pid_equal_to_pid_max_is_a_usage_error(programs: &Programs) {
+    let mut command = programs.client_command();
+    command.args([procfs::pid_max().to_string().as_str(), "hello"]);
+    let output = run(command);
+    expect_refusal(programs, &output, 2, "pid_max");
+}
+
 /// Run the client in a PID namespace beside the sandbox's own canary; `None` (and the
 /// test is skipped) where namespaces are not available.
 fn in_sandbox(programs: &Programs, args: &[&str]) -> Option<(Output, bool)> {
