@@ -214,3 +214,34 @@ fn stuck(server: Pid, client: Pid) -> bool {
     let server_idle = asleep(server) && procfs::pending(server).is_some_and(|p| p.is_empty());
     server_idle && asleep(client) && waits_for_a_signal(client) && switches(client) == before
 }
+
+/// Writes the two tests, `a_stray_signal_does_not_move_the_client_on` and
+/// `an_answer_that_comes_before_the_wait_is_kept`: `answers_tests!()` (stages 04, 05), or
+/// `answers_tests!("wait")` where an exercise part writes the wait (stage 03), so that the
+/// failures name it.
+#[macro_export]
+macro_rules! answers_tests {
+    () => {
+        $crate::answers_tests!(@part None);
+    };
+    ($part:literal) => {
+        $crate::answers_tests!(@part Some($part));
+    };
+    (@part $part:expr) => {
+        #[test]
+        fn a_stray_signal_does_not_move_the_client_on() {
+            $crate::specs::answers::a_stray_signal_does_not_move_the_client_on(
+                &$crate::programs!(),
+                $part,
+            );
+        }
+
+        #[test]
+        fn an_answer_that_comes_before_the_wait_is_kept() {
+            $crate::specs::answers::an_answer_that_comes_before_the_wait_is_kept(
+                &$crate::programs!(),
+                $part,
+            );
+        }
+    };
+}
