@@ -2,9 +2,10 @@
  * A classic minitalk client, as students write it in C: the tester's corpus (see
  * server.c for the protocol). Usage: client <server-pid> <message>.
  *
- * It blocks SIGUSR1 before its first kill, then waits for the server's answer to each
- * bit in sigsuspend, taking an answer only from the server. It prints nothing when it
- * succeeds.
+ * It blocks SIGUSR1 and SIGUSR2 before its first kill, then waits for the server's
+ * answer to each bit in sigsuspend, taking an answer only from the server: a signal from
+ * anyone else is caught and ignored (SIGUSR2's default action would kill it). It prints
+ * nothing when it succeeds.
  *
  * The tests build it with `cc`, once as it is and once per defect, each defect one
  * macro: USAGE_ON_STDOUT (usage errors on stdout, exit 1: a convention, not a defect),
@@ -88,9 +89,12 @@ int main(int argc, char **argv)
     sigemptyset(&action.sa_mask);
     sigemptyset(&answer);
     sigaddset(&answer, SIGUSR1);
+    sigaddset(&answer, SIGUSR2);
     sigprocmask(SIG_BLOCK, &answer, &waiting);
     sigdelset(&waiting, SIGUSR1);
+    sigdelset(&waiting, SIGUSR2);
     sigaction(SIGUSR1, &action, NULL);
+    sigaction(SIGUSR2, &action, NULL);
 
     size_t length = strlen(argv[2]);
 #ifdef TRUNCATE
