@@ -74,6 +74,9 @@ enum Command {
     /// Run a stage's server and client (or any pair) and show every signal as the kernel
     /// saw it: a summary, a text timeline, an SVG timeline (needs root, for tracefs)
     Trace(Box<minitalk_trace::cli::Args>),
+    /// Grade anyone's minitalk with the checks of every stage that applies (01 to 07):
+    /// a report (markdown) and JUnit XML, in target/grade/
+    Grade(workbook::commands::grade::Args),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +126,7 @@ fn run(workbook: &Workbook, command: Command) -> CommandResult {
         Command::Restore { stage, saved } => workbook.restore(&stage, saved.as_deref()),
         Command::Diff { from, to } => workbook.diff(&from, &to),
         Command::Trace(args) => workbook.trace(*args),
+        Command::Grade(args) => workbook.grade(args),
     }
 }
 

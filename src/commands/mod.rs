@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod reset;

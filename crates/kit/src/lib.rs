@@ -15,8 +15,9 @@
 //!
 //! - [`harness`]: running and observing programs: processes and their output, `/proc`,
 //!   the server under test, the sandbox for bad PIDs, pseudo-terminals, scheduling.
-//! - [`specs`]: whole tests that several stages share (usage errors, a stray sender, …),
-//!   each a function of [`Programs`] that a stage calls in one line.
+//! - [`specs`]: whole tests that several stages share (delivery, usage errors, a killed
+//!   client, timeouts, concurrency, …), each a function of [`Programs`] that a stage
+//!   calls in one line, or writes with its group's macro (`delivery_tests!(framed)`).
 //!
 //! [`deadlines`] holds the durations both use.
 
@@ -28,11 +29,14 @@ pub use deadlines::{DEADLINE, SLEEP_PACED_DELAY_US, STARTUP};
 pub use harness::diff::describe_mismatch;
 pub use harness::output::Captured;
 pub use harness::process::Process;
-pub use harness::programs::Programs;
+pub use harness::programs::{Programs, binary_path};
 pub use harness::pty::PtyServer;
 pub use harness::server::Server;
 // The harness modules that stages' tests use by name.
-pub use harness::{affinity, canary, content, preempt, procfs, refusal, sandbox, unordered};
+pub use harness::report::{note, skip};
+pub use harness::{
+    affinity, canary, content, crowd, preempt, procfs, refusal, sandbox, stranger, unordered,
+};
 
 /// The [`Programs`] of the stage whose tests call it: the server and client that its
 /// `stage.toml` names (`[programs]`), or the executables named by `MINITALK_SERVER` and

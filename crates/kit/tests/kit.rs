@@ -197,7 +197,7 @@ fn waiting_for_a_pending_signal_ends_when_its_sender_exits_without_one() {
 #[test]
 fn a_real_time_server_that_never_sleeps_is_stopped_at_once() {
     if !minitalk_kit::preempt::realtime_permitted() {
-        eprintln!("SKIPPED: this user may not use SCHED_FIFO, which this test is about");
+        minitalk_kit::skip("this user may not use SCHED_FIFO, which this test is about");
         return;
     }
     // A server that spins instead of waiting in `pause`: at real-time priority it would
@@ -211,4 +211,55 @@ fn a_real_time_server_that_never_sleeps_is_stopped_at_once() {
         Some(nix::libc::SIGXCPU),
         "{status}"
     );
+}
+
+#[test]
+fn a_client_and_server_that_both_sleep_are_a_deadlock_found_in_seconds() {
+    // A "server" and a "client" that never run again: each waits for the other.
+    let server = Server::start(fake_server("echo $$; exec sleep 1000"));
+    let client = Process::spawn(fake_server("exec sleep 1000"));
+    let started = Instant::now();
+    let why = server
+        .wait_for_sender(&client, Duration::from_secs(60))
+        .expect_err("nothing can finish");
+    assert!(why.contains("have both slept for"), "{why}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "a deadlock is found without waiting out the deadline ({:?})",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn another_servers_messages_may_come_without_a_newline() {
+    let script = "echo \"\x1b[0;33mPID:\x1b[0m $$\"; printf 'one'; printf 'two\\n'; printf 'three'; exec sleep 1000";
+    let mut server = Server::start(fake_server(script)).with_optional_newline(true);
+    server.expect_message("one\n");
+    server.expect_message("two\n");
+    server.expect_message("three\n");
+    // The workbook's own servers must print the newline.
+    let message = panic_message(|| {
+        let mut server = Server::start(fake_server(script));
+        server.expect_message("one\n");
+    });
+    assert!(message.contains("first difference at byte 3"), "{message}");
+}
+
+#[test]
+fn a_started_process_dies_with_the_thread_that_started_it() {
+    // As if the test binary were killed: no Drop runs, the process is not killed by the
+    // kit; the kernel kills it when its parent thread ends (PR_SET_PDEATHSIG).
+    let pid = std::thread::spawn(|| {
+        let mut command = fake_server("exec sleep 1000");
+        minitalk_kit::harness::process::die_with_the_test(&mut command);
+        let process = Process::spawn(command);
+        let pid = process.pid();
+        std::mem::forget(process);
+        pid
+    })
+    .join()
+    .unwrap();
+    procfs::poll(Duration::from_secs(10), "the orphan to die", || {
+        gone_or_zombie(pid).then_some(())
+    });
 }

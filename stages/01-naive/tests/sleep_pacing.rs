@@ -17,8 +17,7 @@ use nix::sys::signal::Signal;
 #[test]
 fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
     let programs = minitalk_kit::programs!();
-    if programs.external_client() {
-        eprintln!("SKIPPED: this test is about the workbook's sleep-paced client");
+    if programs.skip_unless_own_client("the signals a sleep-paced client loses") {
         return;
     }
     let server = programs.start_server();
@@ -43,7 +42,7 @@ fn a_server_that_is_not_scheduled_loses_all_but_two_signals() {
 #[test]
 fn a_server_that_always_runs_first_needs_no_pause() {
     if !preempt::realtime_permitted() {
-        eprintln!("SKIPPED: this user may not use SCHED_FIFO, which this test is about");
+        minitalk_kit::skip("this user may not use SCHED_FIFO, which this test is about");
         return;
     }
     // One CPU for both, the server real-time: each `kill` hands the CPU to the server,

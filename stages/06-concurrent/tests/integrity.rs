@@ -1,13 +1,11 @@
 //! The server prints a message only when it has verified it, and answers only processes
-//! it has checked. Each test uses `stage06-forge`, a client that misbehaves on purpose.
+//! it has checked. Each test uses `stage06-forge`, a client that misbehaves on purpose,
+//! and so runs only against this stage's own server: the forged frames follow its
+//! protocol.
 
 use std::process::Command;
 
 use minitalk_kit::{DEADLINE, Process, Programs, Server, procfs};
-
-fn programs() -> Programs {
-    minitalk_kit::programs!()
-}
 
 fn forge(server: &Server, trick: &str, message: &str) -> Process {
     let mut command = Command::new(env!("CARGO_BIN_EXE_stage06-forge"));
@@ -15,64 +13,60 @@ fn forge(server: &Server, trick: &str, message: &str) -> Process {
     Process::spawn(command)
 }
 
-/// Skip the test (with a message) when another server is under test: the forge speaks
-/// this stage's own protocol.
-fn own_server(programs: &Programs) -> bool {
-    if programs.is_external() {
-        eprintln!("SKIPPED: the forged frames follow this stage's own protocol");
-    }
-    !programs.is_external()
+/// The server under test, unless it is not this stage's own (then the test is skipped).
+fn own_server() -> Option<(Programs, Server)> {
+    let programs = minitalk_kit::programs!();
+    let server = programs.start_own_server("the forged frames follow this stage's own protocol")?;
+    Some((programs, server))
 }
 
-#[test]
-fn a_frame_with_a_wrong_checksum_is_refused_and_never_printed() {
-    let programs = programs();
-    if !own_server(&programs) {
+/// The forge plays `trick`: it must be refused with exit code 7 (its stderr saying
+/// `forge_says`), the server must say `server_says` (with the forge's PID for `{pid}`),
+/// and the next message must be the first thing printed.
+fn refused(trick: &str, message: &str, forge_says: &str, server_says: &str) {
+    let Some((programs, mut server)) = own_server() else {
         return;
-    }
-    let mut server = programs.start_server();
-    let forged = forge(&server, "bad-checksum", "this text was damaged on the way");
-    let status = forged.wait_with_output(DEADLINE);
+    };
+    let forged = forge(&server, trick, message);
+    let status = server
+        .wait_for_sender(&forged, DEADLINE)
+        .unwrap_or_else(|why| panic!("the forge got no answer: {why}"));
     assert_eq!(status.code(), Some(7), "{}", forged.stderr.text());
     assert!(
-        forged.stderr.text().contains("checksum"),
+        forged.stderr.text().contains(forge_says),
         "{}",
         forged.stderr.text()
     );
-    server.expect_stderr(&format!(
-        "refused the message of PID {}: checksum",
-        forged.pid()
-    ));
-    // The next message is the first thing printed.
+    server.expect_stderr(&server_says.replace("{pid}", &forged.pid().to_string()));
     programs.send(&server, "intact").success();
     server.expect_message("intact\n");
 }
 
 #[test]
+fn a_frame_with_a_wrong_checksum_is_refused_and_never_printed() {
+    refused(
+        "bad-checksum",
+        "this text was damaged on the way",
+        "checksum",
+        "refused the message of PID {pid}: checksum",
+    );
+}
+
+#[test]
 fn a_header_above_the_limit_is_refused_right_after_the_length() {
-    let programs = programs();
-    if !own_server(&programs) {
-        return;
-    }
-    let mut server = programs.start_server();
-    let forged = forge(&server, "claim-length=4294967295", "short");
-    let status = forged.wait_with_output(DEADLINE);
-    assert_eq!(status.code(), Some(7), "{}", forged.stderr.text());
-    server.expect_stderr(&format!(
-        "refused 4294967295 bytes announced by PID {}",
-        forged.pid()
-    ));
-    programs.send(&server, "still serving").success();
-    server.expect_message("still serving\n");
+    refused(
+        "claim-length=4294967295",
+        "short",
+        "",
+        "refused 4294967295 bytes announced by PID {pid}",
+    );
 }
 
 #[test]
 fn a_knock_from_a_process_that_would_die_of_the_answer_is_not_answered() {
-    let programs = programs();
-    if !own_server(&programs) {
+    let Some((_, server)) = own_server() else {
         return;
-    }
-    let server = programs.start_server();
+    };
     // It knocks with SIGUSR1 and SIGUSR2 left at their default action: terminate.
     let forged = forge(&server, "no-catch", "");
     forged

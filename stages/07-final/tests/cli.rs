@@ -1,13 +1,12 @@
-//! The command line: --help, --version, usage errors (one line, exit code 2, no signal
-//! sent), stdin, --quiet, --summary, --timeout.
-
-mod common;
+//! The final programs' own command line: --help, --version, bad options (one line, exit
+//! code 2, no signal sent), stdin, --quiet, --summary, --timeout. The usage errors every
+//! client refuses are in `usage.rs`.
 
 use minitalk_kit::Programs;
 use minitalk_kit::sandbox::{CANARY, expect_usage_error};
 
 fn programs() -> Programs {
-    common::programs()
+    minitalk_kit::programs!()
 }
 
 fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
@@ -15,27 +14,9 @@ fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
 }
 
 #[test]
-fn dies_on_missing_or_extra_arguments() {
-    expect_usage_error(&programs(), &[], "usage:");
-    expect_usage_error(&programs(), &[CANARY], "usage:");
-    expect_usage_error(&programs(), &[CANARY, "hello", "world"], "usage:");
-}
-
-#[test]
-fn dies_on_pids_that_are_not_one_process() {
-    expect_usage_error(&programs(), &["abc", "hello"], "decimal digits");
-    expect_usage_error(&programs(), &["12abc", "hello"], "decimal digits");
-    expect_usage_error(&programs(), &["", "hello"], "empty");
-    expect_usage_error(&programs(), &["0", "hello"], "process group");
-    expect_usage_error(&programs(), &["-1", "hello"], "every process");
-    expect_usage_error(&programs(), &["-2", "hello"], "process group 2");
-    expect_usage_error(&programs(), &["4194305", "hello"], "pid_max");
-}
-
-#[test]
 fn dies_on_bad_options() {
     let programs = programs();
-    if !common::own_programs_only(&programs, "the options") {
+    if programs.skip_unless_own("the options") {
         return;
     }
     expect_usage_error(&programs, &["--timeout", "0", CANARY, "hello"], "--timeout");
@@ -50,7 +31,7 @@ fn dies_on_bad_options() {
 #[test]
 fn help_shows_the_options_and_every_exit_code() {
     let programs = programs();
-    if !common::own_programs_only(&programs, "--help") {
+    if programs.skip_unless_own("--help") {
         return;
     }
     let text = stdout_of(&programs.client(["--help"]).success());
@@ -87,7 +68,7 @@ fn help_shows_the_options_and_every_exit_code() {
 #[test]
 fn version_names_the_program() {
     let programs = programs();
-    if !common::own_programs_only(&programs, "--version") {
+    if programs.skip_unless_own("--version") {
         return;
     }
     let text = stdout_of(&programs.client(["--version"]).success());
@@ -106,7 +87,7 @@ fn version_names_the_program() {
 #[test]
 fn the_server_refuses_a_bad_option_without_starting() {
     let programs = programs();
-    if !common::own_programs_only(&programs, "the server's options") {
+    if programs.skip_unless_own("the server's options") {
         return;
     }
     let output = programs
@@ -123,10 +104,9 @@ fn the_server_refuses_a_bad_option_without_starting() {
 #[test]
 fn a_dash_reads_the_message_from_stdin_and_double_dash_allows_a_leading_dash() {
     let programs = programs();
-    if !common::own_programs_only(&programs, "`-` and `--`") {
+    let Some(mut server) = programs.start_own_server("`-` and `--`") else {
         return;
-    }
-    let mut server = programs.start_server();
+    };
     let pid = server.pid().to_string();
     programs
         .client_with_stdin([pid.as_str(), "-"], "from stdin\nwith two lines")
@@ -144,7 +124,7 @@ fn the_classic_form_sends_any_second_argument_even_one_that_looks_like_an_option
     // would take `-1` for an unknown option (exit 2) and `-hello` for `-h` (the help,
     // exit 0, nothing sent). Options come before the PID.
     let programs = programs();
-    if !common::own_programs_only(&programs, "the confirmation line") {
+    if programs.skip_unless_own("the confirmation line") {
         return;
     }
     let mut server = programs.start_server();
@@ -181,10 +161,9 @@ fn an_option_after_the_message_is_an_extra_argument() {
 #[test]
 fn quiet_prints_nothing_and_summary_prints_one_line() {
     let programs = programs();
-    if !common::own_programs_only(&programs, "--quiet and --summary") {
+    let Some(mut server) = programs.start_own_server("--quiet and --summary") else {
         return;
-    }
-    let mut server = programs.start_server();
+    };
     let pid = server.pid().to_string();
 
     let quiet = programs.client(["--quiet", pid.as_str(), "shh"]).success();
@@ -208,7 +187,7 @@ fn quiet_prints_nothing_and_summary_prints_one_line() {
 #[test]
 fn the_timeout_option_wins_over_the_environment() {
     let programs = programs().with_client_env("MINITALK_TIMEOUT_MS", "600000");
-    if !common::own_programs_only(&programs, "--timeout") {
+    if programs.skip_unless_own("--timeout") {
         return;
     }
     let server = programs.start_server();

@@ -15,13 +15,14 @@
 
 use std::process::Command;
 
-use super::process::Process;
+use super::process::{Process, die_with_the_test};
 use super::procfs;
 use crate::deadlines::STARTUP;
 
 /// Start `command` as a canary, wait until `ready` says it is set up (a handler
 /// installed, say), and stop it.
-pub fn start(command: Command, ready: impl Fn(&Process) -> bool) -> Process {
+pub fn start(mut command: Command, ready: impl Fn(&Process) -> bool) -> Process {
+    die_with_the_test(&mut command);
     let canary = Process::spawn(command);
     procfs::poll(STARTUP, "the canary to be ready", || {
         ready(&canary).then_some(())
@@ -42,7 +43,12 @@ pub fn sleeper() -> Process {
 /// Assert that no signal is pending for the canary: none reached it since it was stopped.
 pub fn assert_nothing_pending(canary: &Process) {
     let pending = procfs::pending(canary.pid()).expect("the canary is still there");
-    assert!(pending.is_empty(), "the canary was sent {pending:?}");
+    assert!(
+        pending.is_empty(),
+        "the client sent {} to the canary, a process that is no minitalk server: it must make \
+         sure of the process before it signals it",
+        pending.names()
+    );
 }
 
 /// Assert that the canary is as the test left it: nothing pending, and still stopped, so

@@ -3,6 +3,7 @@
 pub mod affinity;
 pub mod canary;
 pub mod content;
+pub mod crowd;
 pub mod diff;
 pub mod output;
 pub mod preempt;
@@ -11,6 +12,9 @@ pub mod procfs;
 pub mod programs;
 pub mod pty;
 pub mod refusal;
+pub mod report;
 pub mod sandbox;
 pub mod server;
+pub mod stillness;
+pub mod stranger;
 pub mod unordered;

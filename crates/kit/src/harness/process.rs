@@ -14,6 +14,8 @@ use nix::unistd::Pid;
 
 use super::output::Captured;
 use super::procfs;
+use super::report;
+use super::stranger::Strangers;
 use crate::deadlines::STARTUP;
 
 /// A running child with its stdout and stderr captured.
@@ -33,6 +35,8 @@ pub struct Process {
     pub stderr: Captured,
     exit: Arc<(Mutex<Option<ExitStatus>>, Condvar)>,
     reaped: bool,
+    /// The processes that sent it SIGUSR1 or SIGUSR2, kept until it is dropped.
+    strangers: Strangers,
 }
 
 impl Process {
@@ -40,6 +44,7 @@ impl Process {
     // The child is reaped with waitpid in `kill` (on drop), not with `Child::wait`.
     #[allow(clippy::zombie_processes)]
     pub fn spawn(mut command: Command) -> Process {
+        report::quiet_panics();
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -76,6 +81,7 @@ impl Process {
             stderr: Captured::spawn(child.stderr.take().expect("piped stderr")),
             exit,
             reaped: false,
+            strangers: Strangers::default(),
         }
     }
 
@@ -89,9 +95,16 @@ impl Process {
         &self.program
     }
 
-    /// Send a signal to the child (and only to it).
+    /// Send a signal to the child (and only to it). SIGUSR1 and SIGUSR2 come from a
+    /// stranger, a process of their own (see [`Strangers`]): never from the test process,
+    /// which an answer would kill.
     pub fn signal(&self, signal: Signal) {
-        if !self.reaped {
+        if self.reaped {
+            return;
+        }
+        if matches!(signal, Signal::SIGUSR1 | Signal::SIGUSR2) {
+            self.strangers.send(self.pid, signal);
+        } else {
             kill(self.pid, signal).unwrap_or_else(|e| panic!("kill {}: {e}", self.pid));
         }
     }
@@ -209,6 +222,34 @@ impl Process {
         let _ = killpg(self.pid, Signal::SIGKILL);
         while waitpid(self.pid, None) == Err(Errno::EINTR) {}
         self.reaped = true;
+    }
+}
+
+/// Make the program that `command` starts die (SIGKILL) when the thread that starts it
+/// ends, which for a test means when the test binary dies: a test binary killed by the
+/// user or by a deadline (where no `Drop` runs) leaves no server or client behind. Every
+/// program of [`Programs`](super::programs::Programs), the sandbox, the canaries and the
+/// strangers get it.
+///
+/// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits, so only a
+/// process that the thread starting it outlives may have it: the kit's are started,
+/// waited for and killed by the test's own thread. A test that starts a process from a
+/// helper thread of its own (and keeps it after that thread ends) leaves this out.
+pub fn die_with_the_test(command: &mut Command) -> &mut Command {
+    let parent = nix::unistd::getpid();
+    // SAFETY: between fork and exec only `prctl` and `getppid` run: plain system calls,
+    // async-signal-safe, touching nothing the parent shares with the child.
+    unsafe {
+        command.pre_exec(move || {
+            if nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died before the call: then nobody would send it.
+            if nix::libc::getppid() != parent.as_raw() {
+                nix::libc::_exit(1);
+            }
+            Ok(())
+        })
     }
 }
 

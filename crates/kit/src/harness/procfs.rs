@@ -25,6 +25,22 @@ impl SignalMask {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The signals, in words: `SIGUSR1 and SIGUSR2`.
+    pub fn names(self) -> String {
+        let names: Vec<String> = (1..=64)
+            .filter(|n| self.0 & (1 << (n - 1)) != 0)
+            .map(|n| {
+                Signal::try_from(n)
+                    .map_or_else(|_| format!("signal {n}"), |s| s.as_str().to_owned())
+            })
+            .collect();
+        if names.is_empty() {
+            "no signal".to_owned()
+        } else {
+            names.join(" and ")
+        }
+    }
 }
 
 /// One `Key:\tvalue` line of `/proc/PID/status`, or `None` if the process is gone.
@@ -81,6 +97,14 @@ pub fn peak_virtual_kb(pid: Pid) -> Option<u64> {
     kb(pid, "VmPeak")
 }
 
+/// The kernel's `pid_max` (`/proc/sys/kernel/pid_max`): PIDs go up to one below it.
+pub fn pid_max() -> i32 {
+    fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .expect("Linux has /proc/sys/kernel/pid_max")
+}
+
 /// The one-letter state: `R` running, `S` sleeping, `T` stopped, `Z` zombie, …
 pub fn state(pid: Pid) -> Option<char> {
     status_field(pid, "State")?.chars().next()
@@ -127,28 +151,73 @@ pub fn children(pid: Pid) -> Vec<Pid> {
 /// Re-check `condition` until it returns `Some`, at most `timeout`; panics naming `what`.
 ///
 /// `/proc` sends no notification when a process changes, so this polls. Each poll is a
-/// cheap read, and the loop ends the moment the condition holds: it waits for an event,
-/// it does not sleep for a guessed time.
+/// cheap read, and the loop ends soon after the condition holds: it waits for an event,
+/// it does not sleep for a guessed time. Between two reads it sleeps, 1 ms at first,
+/// twice as long each time up to [`POLL_MAX`]: a condition that holds at once costs
+/// nothing, and a long wait costs a few reads a second, not a busy core (on two cores, a
+/// spinning waiter would steal the CPU from the very processes it waits for).
 pub fn poll<T>(timeout: Duration, what: &str, mut condition: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + timeout;
+    let mut pause = POLL_FIRST;
     loop {
         if let Some(found) = condition() {
             return found;
         }
-        assert!(
-            Instant::now() < deadline,
-            "waited {timeout:?} for {what} in vain"
-        );
-        std::thread::yield_now();
+        let now = Instant::now();
+        assert!(now < deadline, "waited {timeout:?} for {what} in vain");
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(POLL_MAX);
     }
 }
 
-/// Wait until `pid` is in `state` (see [`state`]).
+/// The first pause of [`poll`] between two reads.
+pub const POLL_FIRST: Duration = Duration::from_millis(1);
+
+/// The longest pause of [`poll`] between two reads: how late, at worst, it sees an event.
+pub const POLL_MAX: Duration = Duration::from_millis(20);
+
+/// How much `pid` has run so far, summed over its threads: its context switches, and
+/// whether any thread is runnable now (`R`: running, or waiting for a CPU). `None` once
+/// the process is gone.
+///
+/// Two readings with the same count, none runnable, mean that the process has not run
+/// at all in between: it sleeps, waiting for something that has not come.
+pub fn activity(pid: Pid) -> Option<(u64, bool)> {
+    let tasks = fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let (mut switches, mut runnable) = (0, false);
+    for task in tasks.flatten() {
+        let Ok(status) = fs::read_to_string(task.path().join("status")) else {
+            continue;
+        };
+        for line in status.lines() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            match key {
+                "State" => runnable |= value.trim_start().starts_with('R'),
+                "voluntary_ctxt_switches" | "nonvoluntary_ctxt_switches" => {
+                    switches += value.trim().parse::<u64>().unwrap_or(0)
+                }
+                _ => {}
+            }
+        }
+    }
+    Some((switches, runnable))
+}
+
+/// Wait until `pid` is in `state` (see [`state`]). Fails at once if the process has died
+/// (it is a zombie, or gone): it will never be in any other state again.
 pub fn wait_for_state(pid: Pid, wanted: char, timeout: Duration) {
     poll(
         timeout,
         &format!("PID {pid} to be in state {wanted}"),
-        || (state(pid)? == wanted).then_some(()),
+        || {
+            let now = state(pid);
+            if wanted != 'Z' && matches!(now, None | Some('Z')) {
+                panic!("PID {pid} died while the test waited for it to be in state {wanted}");
+            }
+            (now? == wanted).then_some(())
+        },
     )
 }
 

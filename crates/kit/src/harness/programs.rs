@@ -8,10 +8,11 @@ use std::sync::Once;
 use assert_cmd::assert::{Assert, OutputAssertExt};
 
 use super::preempt;
-use super::process::Process;
+use super::process::{Process, die_with_the_test};
 use super::pty::PtyServer;
+use super::report;
 use super::server::Server;
-use crate::deadlines::DEADLINE;
+use crate::deadlines::{DEADLINE, SLEEP_PACED_DELAY_US};
 
 /// The server and client under test.
 ///
@@ -103,6 +104,38 @@ impl Programs {
         self.external_client
     }
 
+    /// Skip the test (say so, and return `true`) unless both programs are the stage's
+    /// own: `what` (a forged frame, the wording on stderr, an option) is this workbook's
+    /// own, not something another minitalk must do.
+    ///
+    /// ```ignore
+    /// if programs.skip_unless_own("the payload mode") {
+    ///     return;
+    /// }
+    /// ```
+    pub fn skip_unless_own(&self, what: &str) -> bool {
+        if self.is_external() {
+            report::skip(format!("{what}: the workbook's own, not the subject's"));
+        }
+        self.is_external()
+    }
+
+    /// Start the server, unless these are not the stage's own programs: then skip the
+    /// test as [`Programs::skip_unless_own`] does, and return `None`.
+    pub fn start_own_server(&self, what: &str) -> Option<Server> {
+        (!self.skip_unless_own(what)).then(|| self.start_server())
+    }
+
+    /// [`Programs::skip_unless_own`] for a test of the client alone.
+    pub fn skip_unless_own_client(&self, what: &str) -> bool {
+        if self.external_client {
+            report::skip(format!(
+                "{what}: about the workbook's own client, not the subject"
+            ));
+        }
+        self.external_client
+    }
+
     /// Set an environment variable for every client this `Programs` starts (for example
     /// `MINITALK_DELAY_US` for the sleep-paced stages). Your own programs may ignore it.
     pub fn with_client_env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
@@ -123,9 +156,19 @@ impl Programs {
         self
     }
 
+    /// The programs of a sleep-paced stage (01, 02) as their tests run them: the client
+    /// pauses [`SLEEP_PACED_DELAY_US`] between signals (`MINITALK_DELAY_US`), and the server
+    /// always runs before the client can send its next signal (see
+    /// [`Programs::with_server_preempting_client`]). These tests specify the protocol, not
+    /// the scheduler's luck; stage 01's `sleep_pacing.rs` shows what happens without it.
+    pub fn sleep_paced(self) -> Self {
+        self.with_client_env("MINITALK_DELAY_US", SLEEP_PACED_DELAY_US)
+            .with_server_preempting_client()
+    }
+
     /// Start the server, and read the PID it prints (see [`Server::start`]).
     pub fn start_server(&self) -> Server {
-        Server::start(self.server_command())
+        Server::start(self.server_command()).with_optional_newline(self.external_server)
     }
 
     /// Start the server on a pseudo-terminal (see [`PtyServer::start`]).
@@ -136,6 +179,7 @@ impl Programs {
     /// A command that starts the server.
     pub fn server_command(&self) -> Command {
         let mut command = Command::new(&self.server);
+        prepare(&mut command);
         if self.server_preempts_client {
             preempt::as_preempting_server(&mut command);
         }
@@ -145,6 +189,7 @@ impl Programs {
     /// A command that starts the client, with the extra environment set.
     pub fn client_command(&self) -> Command {
         let mut command = Command::new(&self.client);
+        prepare(&mut command);
         command.envs(self.client_env.iter().map(|(k, v)| (k, v)));
         if self.server_preempts_client {
             preempt::as_preempted_client(&mut command);
@@ -200,9 +245,13 @@ impl Programs {
         let shown = format!("{command:?}");
         let mut client = Process::spawn(command);
         client.feed_stdin(stdin.into());
+        // The diagnosis first, then the command that was run.
         let status = server
             .wait_for_sender(&client, DEADLINE)
-            .unwrap_or_else(|why| panic!("{shown}: {why}"));
+            .unwrap_or_else(|why| match why.split_once('\n') {
+                Some((headline, details)) => panic!("{headline}\ncommand: {shown}\n{details}"),
+                None => panic!("{why}\ncommand: {shown}"),
+            });
         Output {
             status,
             stdout: client.stdout.bytes(),
@@ -221,6 +270,18 @@ impl Programs {
         let mut command = self.client_command();
         command.args(args);
         Process::spawn(command)
+    }
+}
+
+/// What every program the kit starts gets: it dies with the test (see
+/// [`die_with_the_test`]), and a Rust program's panic is one message, without a
+/// backtrace (the message names the file and line; `MINITALK_KIT_BACKTRACE=1` brings
+/// the backtraces back).
+fn prepare(command: &mut Command) {
+    report::quiet_panics();
+    die_with_the_test(command);
+    if std::env::var_os("MINITALK_KIT_BACKTRACE").is_none() {
+        command.env("RUST_BACKTRACE", "0");
     }
 }
 

@@ -11,7 +11,7 @@ use nix::unistd::{Pid, getpid};
 use rexpect::session::{PtySession, spawn_command};
 
 use super::procfs;
-use crate::deadlines::DEADLINE;
+use crate::deadlines::STARTUP;
 
 /// A server running on a pty. Dropping it kills its process group and reaps it.
 pub struct PtyServer {
@@ -23,14 +23,16 @@ pub struct PtyServer {
 
 impl PtyServer {
     /// Start the server that `command` runs on a pty and read its PID from its first line.
+    /// Every read waits at most [`STARTUP`]: what a server shows on a terminal comes at
+    /// once, or not at all (a message stuck in a buffer).
     pub fn start(command: std::process::Command) -> PtyServer {
         // rexpect has one timeout for every read; the startup read uses it too.
         let mut session =
-            spawn_command(command, Some(millis(DEADLINE))).expect("start the server on a pty");
+            spawn_command(command, Some(millis(STARTUP))).expect("start the server on a pty");
         let line = session
             .read_line()
             .unwrap_or_else(|e| panic!("the server printed no first line on a terminal: {e}"));
-        let digits: String = line
+        let digits: String = super::server::strip_ansi(&line)
             .chars()
             .skip_while(|c| !c.is_ascii_digit())
             .take_while(|c| c.is_ascii_digit())
@@ -74,6 +76,31 @@ impl PtyServer {
         self.session
             .read_line()
             .unwrap_or_else(|e| panic!("no line from the server on its pty: {e}"))
+    }
+
+    /// Read what the server shows until it contains `needle`, at most `timeout`; returns
+    /// all that was read, or (as the error) what was read by the deadline. Reads without
+    /// blocking, with a short pause between reads when nothing came.
+    pub fn wait_for_text(&mut self, needle: &str, timeout: Duration) -> Result<String, String> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut seen = String::new();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.session.try_read() {
+                Some(c) => {
+                    seen.push(c);
+                    if seen.contains(needle) {
+                        return Ok(seen);
+                    }
+                    pause = Duration::from_millis(1);
+                }
+                None if std::time::Instant::now() >= deadline => return Err(seen),
+                None => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+            }
+        }
     }
 
     /// The rexpect session, for anything else.

@@ -1,6 +1,7 @@
 //! A server under test: started, its PID read from its first line, its messages awaited.
 
 use std::process::ExitStatus;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -9,6 +10,9 @@ use nix::unistd::Pid;
 use super::diff::describe_mismatch;
 use super::process::Process;
 use super::procfs;
+use super::report;
+use super::stillness::{STILL, Stillness};
+use super::stranger::Strangers;
 use crate::deadlines::{DEADLINE, STARTUP};
 
 /// How often [`Server::wait_for_sender`] looks whether the server has exited. The wait
@@ -19,7 +23,13 @@ const SERVER_CHECK: Duration = Duration::from_millis(20);
 /// How long [`Server::wait_for_sender`] still waits for the sender once the server has
 /// exited: long enough for a sender that had its last answer to run and exit on a loaded
 /// machine, short enough that a sender nobody will answer fails the test at once.
-const SENDER_GRACE: Duration = Duration::from_secs(5);
+const SENDER_GRACE: Duration = Duration::from_secs(2);
+
+/// How long [`Server::expect_message`] waits for more output once the last sender has
+/// exited and the server has printed nothing new (while it is not even waiting for a
+/// CPU): a client exits after its last signal, or after the server's last answer, and
+/// the server prints the message within microseconds of its last bit.
+const QUIET_AFTER_SENDER: Duration = Duration::from_secs(2);
 
 /// A running server. Dropping it kills and reaps it.
 pub struct Server {
@@ -27,6 +37,15 @@ pub struct Server {
     pid: Pid,
     /// Where the next expected message starts in stdout.
     cursor: usize,
+    /// The processes that sent it SIGUSR1 or SIGUSR2 for the test.
+    strangers: Strangers,
+    /// When the last sender [`Server::wait_for_sender`] waited for exited, and how.
+    last_sender: Mutex<Option<(Instant, ExitStatus)>>,
+    /// Whether a message may come without the newline after it (another
+    /// implementation's server: the subject does not ask for one).
+    newline_optional: bool,
+    /// Whether the last message matched without its newline, which may still come.
+    newline_may_follow: bool,
 }
 
 impl Server {
@@ -61,7 +80,9 @@ impl Server {
                     process.stderr.text()
                 )
             });
-        let text = String::from_utf8_lossy(&line).into_owned();
+        // Colours are common (`\e[0;33mServer PID:\e[0;37m 12345`): the digits of an escape
+        // sequence are not the PID.
+        let text = strip_ansi(&String::from_utf8_lossy(&line));
         let pid = first_number(&text).unwrap_or_else(|| {
             panic!("the server's first line should contain its PID, but it is {text:?}")
         });
@@ -84,6 +105,10 @@ impl Server {
             process,
             pid,
             cursor,
+            strangers: Strangers::default(),
+            last_sender: Mutex::new(None),
+            newline_optional: false,
+            newline_may_follow: false,
         }
     }
 
@@ -104,31 +129,117 @@ impl Server {
         self.expect_message_within(message, DEADLINE)
     }
 
-    /// [`Server::expect_message`] with an explicit deadline.
+    /// [`Server::expect_message`] with an explicit deadline (see [`Server::wait_for_output`]).
+    ///
+    /// For another implementation's server the newline at the end of `message` is
+    /// optional: the subject asks for each message exactly, not for a newline after it.
+    /// Messages are then compared as a stream: one without its newline is followed
+    /// directly by the next (and a note says so).
     pub fn expect_message_within(&mut self, message: impl AsRef<[u8]>, timeout: Duration) {
         let expected = message.as_ref();
-        let start = self.cursor;
-        let deadline = Instant::now() + timeout;
-        let outcome = self.process.stdout.wait_until(deadline, |bytes, _| {
-            let got = &bytes[start.min(bytes.len())..];
-            let common = got.len().min(expected.len());
-            if got[..common] != expected[..common] {
-                return Some(Err(got.to_vec()));
+        let optional = self.newline_optional && expected.ends_with(b"\n");
+        let body = if optional {
+            &expected[..expected.len() - 1]
+        } else {
+            expected
+        };
+        let (cursor, may_follow) = (self.cursor, self.newline_may_follow);
+        let outcome = self.wait_for_output(timeout, |bytes| {
+            let mut start = cursor.min(bytes.len());
+            if may_follow {
+                match bytes.get(start) {
+                    // The previous message's newline: is it there, or is this the next?
+                    None if !body.is_empty() => return None,
+                    Some(b'\n') => start += 1,
+                    _ => no_newline_after_a_message(),
+                }
             }
-            (got.len() >= expected.len()).then_some(Ok(start))
+            let got = &bytes[start..];
+            let common = got.len().min(body.len());
+            if got[..common] != body[..common] {
+                return Some(Err((start, got.to_vec())));
+            }
+            if got.len() < body.len() {
+                return None;
+            }
+            if !optional {
+                return Some(Ok((start + body.len(), false)));
+            }
+            match got.get(body.len()) {
+                Some(b'\n') => Some(Ok((start + body.len() + 1, false))),
+                Some(_) => {
+                    no_newline_after_a_message();
+                    Some(Ok((start + body.len(), false)))
+                }
+                None => Some(Ok((start + body.len(), true))),
+            }
         });
         match outcome {
-            Ok(Ok(offset)) => self.cursor = offset + expected.len(),
-            Ok(Err(got)) => self.fail(expected, &got, "the server printed something else"),
-            Err(all) => {
-                let got = &all[start.min(all.len())..];
-                let why = match self.process.try_status() {
-                    Some(status) => format!("the server exited ({status})"),
-                    None => format!("nothing more came within {timeout:?}"),
-                };
-                self.fail(expected, got, &why)
+            Ok(Ok((end, may_follow))) => (self.cursor, self.newline_may_follow) = (end, may_follow),
+            Ok(Err((_, got))) => self.fail(body, &got, "the server printed something else"),
+            Err((all, why)) => {
+                let got = &all[cursor.min(all.len())..];
+                self.fail(body, got, &why)
             }
         }
+    }
+
+    /// Wait until `check(stdout so far)` returns `Some`, re-checking as output arrives,
+    /// at most `timeout`. On failure, returns the output so far and why the wait ended.
+    ///
+    /// The deadline is for output that keeps coming. The wait ends sooner when the server
+    /// has exited, or when the last sender [`Server::wait_for_sender`] waited for has
+    /// exited and the server has printed nothing more for [`QUIET_AFTER_SENDER`] (while
+    /// not even waiting for a CPU): what that sender sent has then all been printed, or
+    /// will never be. A wait that succeeds forgets that sender.
+    pub fn wait_for_output<T>(
+        &self,
+        timeout: Duration,
+        mut check: impl FnMut(&[u8]) -> Option<T>,
+    ) -> Result<T, (Vec<u8>, String)> {
+        let deadline = Instant::now() + timeout;
+        let (mut seen, mut last_growth) = (0, Instant::now());
+        loop {
+            let slice = (Instant::now() + SERVER_CHECK * 5).min(deadline);
+            let all = match self
+                .process
+                .stdout
+                .wait_until(slice, |bytes, _| check(bytes))
+            {
+                Ok(found) => {
+                    *self.last_sender.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                    return Ok(found);
+                }
+                Err(all) => all,
+            };
+            if all.len() != seen {
+                (seen, last_growth) = (all.len(), Instant::now());
+            }
+            if let Some(status) = self.process.try_status() {
+                return Err((all, format!("the server exited ({status})")));
+            }
+            if let Some((exited, status)) = self.sender_gone_quiet(last_growth) {
+                let why = format!(
+                    "the client exited ({status}) {:.1?} ago, and the server has printed \
+                     nothing more since",
+                    exited.elapsed()
+                );
+                return Err((all, why));
+            }
+            if Instant::now() >= deadline {
+                return Err((all, format!("nothing more came within {timeout:?}")));
+            }
+        }
+    }
+
+    /// The last sender [`Server::wait_for_sender`] waited for, if it exited (when, and
+    /// how), and the server has printed nothing since `last_growth`, for
+    /// [`QUIET_AFTER_SENDER`], while not even waiting for a CPU.
+    fn sender_gone_quiet(&self, last_growth: Instant) -> Option<(Instant, ExitStatus)> {
+        let (exited, status) = (*self.last_sender.lock().unwrap_or_else(|e| e.into_inner()))?;
+        let quiet = exited.max(last_growth).elapsed() >= QUIET_AFTER_SENDER
+            && procfs::activity(self.pid).is_some_and(|(_, runnable)| !runnable);
+        quiet.then_some((exited, status))
     }
 
     /// Where the next [`Server::expect_message`] starts reading in the server's stdout
@@ -137,51 +248,87 @@ impl Server {
         self.cursor
     }
 
-    /// Everything the server printed after its PID line that no `expect_message` consumed.
+    /// Everything the server printed after its PID line that no `expect_message` consumed
+    /// (but the newline after the last message, when it was optional and came late).
     pub fn unread_output(&self) -> Vec<u8> {
         let bytes = self.process.stdout.bytes();
-        bytes[self.cursor.min(bytes.len())..].to_vec()
+        let mut start = self.cursor.min(bytes.len());
+        if self.newline_may_follow && bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        bytes[start..].to_vec()
+    }
+
+    /// Take a missing newline after a message for what the subject allows (see
+    /// [`Server::expect_message_within`]): for another implementation's server.
+    pub fn with_optional_newline(mut self, optional: bool) -> Server {
+        self.newline_optional = optional;
+        self
     }
 
     /// Wait until `sender` (a client, or any process that talks to the server) exits, at
     /// most `timeout`, and return its exit status, with its output collected.
     ///
-    /// A sender that waits for the server's answers can never finish once the server has
-    /// exited. Then this does not wait out the deadline: it gives the sender
-    /// [`SENDER_GRACE`] to finish (the server may have answered, then exited, and the
-    /// sender not yet run: which of two processes the kit sees exit first says nothing
-    /// about the order they exited in), and if it is still running after that, fails
-    /// with the server's exit status and its last words on stderr (often the reason, a
-    /// panic message for one). The error also says when neither exited in time.
+    /// It does not wait out the deadline when the sender can no longer finish:
+    ///
+    /// - The server has exited. A sender that waits for the server's answers can never
+    ///   finish then. It gets [`SENDER_GRACE`] to finish (the server may have answered,
+    ///   then exited, and the sender not yet run: which of two processes the kit sees exit
+    ///   first says nothing about the order they exited in), and if it is still running
+    ///   after that, the error gives the server's exit status and its last words on
+    ///   stderr (often the reason, a panic message for one).
+    /// - The sender and the server have both slept for [`STILL`] without running once
+    ///   (see [`Stillness`]): each waits for the other, a deadlock.
+    ///
+    /// The error also says when neither exited in time.
     pub fn wait_for_sender(
         &self,
         sender: &Process,
         timeout: Duration,
     ) -> Result<ExitStatus, String> {
         let deadline = Instant::now() + timeout;
+        let mut stillness = Stillness::new(&[sender.pid(), self.pid]);
+        let name = std::path::Path::new(sender.program())
+            .file_name()
+            .map_or_else(
+                || sender.program().to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
         let why = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if let Some(status) = sender.wait_timeout(left.min(SERVER_CHECK)) {
-                sender.drain();
-                return Ok(status);
+                return Ok(self.sender_exited(sender, status));
             }
             if let Some(status) = self.process.try_status() {
-                if let Some(status) = sender.wait_timeout(SENDER_GRACE) {
+                // A server that failed (a panic, a crash) answers nothing more: the sender
+                // gets only a moment. One that exited 0 may have answered everything.
+                let grace = if status.success() {
+                    SENDER_GRACE
+                } else {
+                    SERVER_CHECK * 5
+                };
+                if let Some(status) = sender.wait_timeout(grace) {
                     // Both are gone: the sender's status tells the test what it needs.
-                    sender.drain();
-                    return Ok(status);
+                    return Ok(self.sender_exited(sender, status));
                 }
                 self.process.drain();
                 break format!(
-                    "the server exited ({status}) while {} (PID {}) was still running,                      {SENDER_GRACE:?} later",
-                    sender.program(),
+                    "the server exited ({status}) while {name} (PID {}) was still running",
+                    sender.pid()
+                );
+            }
+            let still = stillness.still_for();
+            if still >= STILL {
+                break format!(
+                    "{name} (PID {}) and the server have both slept for {still:.1?} without \
+                     running once: the client waits for an answer that the server will not send \
+                     (a signal lost, or never sent)",
                     sender.pid()
                 );
             }
             if left.is_zero() {
                 break format!(
-                    "{} (PID {}) did not exit within {timeout:?}, and the server is still running",
-                    sender.program(),
+                    "{name} (PID {}) did not exit within {timeout:?}, and the server is still running",
                     sender.pid()
                 );
             }
@@ -194,6 +341,15 @@ impl Server {
         ))
     }
 
+    /// Note that `sender` exited with `status` (for [`Server::expect_message`]), once its
+    /// output is collected.
+    fn sender_exited(&self, sender: &Process, status: ExitStatus) -> ExitStatus {
+        sender.drain();
+        *self.last_sender.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), status));
+        status
+    }
+
     /// Wait until the server's stderr contains `needle`.
     pub fn expect_stderr(&self, needle: &str) -> String {
         self.process
@@ -204,16 +360,44 @@ impl Server {
             })
     }
 
-    /// Send `signal` to the server (a process this test started).
+    /// Send `signal` to the server (a process this test started). SIGUSR1 and SIGUSR2
+    /// come from a stranger, a process of its own: a server that answers whoever
+    /// signalled it must not answer the test process, which the answer would kill.
     pub fn signal(&self, signal: Signal) {
         self.assert_still_ours();
-        nix::sys::signal::kill(self.pid, signal)
-            .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+        if matches!(signal, Signal::SIGUSR1 | Signal::SIGUSR2) {
+            self.strangers.send(self.pid, signal);
+        } else {
+            nix::sys::signal::kill(self.pid, signal)
+                .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+        }
+    }
+
+    /// Wait (see [`Server::wait_for_sender`]) until `sender` exits, and fail unless it
+    /// exits 0. `who` names it in the failure (`the client whose knock was wiped out`).
+    pub fn expect_exit_success(&self, sender: &Process, who: &str) {
+        let status = self
+            .wait_for_sender(sender, DEADLINE)
+            .unwrap_or_else(|why| panic!("{who}: {why}"));
+        assert!(
+            status.success(),
+            "{who} exited ({status}); its stderr: {:?}",
+            sender.stderr.text()
+        );
     }
 
     /// A PID is only ours while the process we started has not been reaped (until then
-    /// it cannot be reused) and the PID the server printed still descends from it.
+    /// it cannot be reused) and the PID the server printed still descends from it. And a
+    /// server that has exited can show nothing more: a test that looks at it fails at
+    /// once, with the server's status and last words, instead of waiting in vain.
     fn assert_still_ours(&self) {
+        if let Some(status) = self.process.try_status() {
+            self.process.drain();
+            panic!(
+                "the server exited ({status}) during the test\nserver stderr: {:?}",
+                self.process.stderr.text()
+            );
+        }
         assert!(
             !self.process.is_reaped(),
             "the server was already killed and reaped: its PID {} may belong to someone else now",
@@ -305,14 +489,73 @@ impl Server {
         })
     }
 
+    /// Fail with a diagnosis first (what the server did, in one or two lines), then the
+    /// difference and the server's stderr.
     fn fail(&self, expected: &[u8], got: &[u8], why: &str) -> ! {
+        let matching = expected.iter().zip(got).take_while(|(e, g)| e == g).count();
+        let n = expected.len();
+        let printed = if matching == got.len() {
+            format!("{matching} of its {n} bytes")
+        } else {
+            format!("{matching} of its {n} bytes right, then a wrong byte")
+        };
+        let diagnosis = if why.starts_with("the client exited (exit status: 0)") {
+            format!(
+                "the client exited 0, but the server printed {printed}: either the client \
+                 reports a success it did not verify, or the server keeps what it prints in a \
+                 buffer (its stdout is a pipe here, not a terminal: flush it)"
+            )
+        } else if why.starts_with("the client exited") {
+            format!("{why}; of the message, the server printed {printed}")
+        } else if why == "the server printed something else" {
+            format!("the server printed {printed} of the message")
+        } else {
+            format!("{why}; of the message, the server had printed {printed}")
+        };
         panic!(
-            "expected the server to print {:?} next, but {why}.\n{}\nserver stderr: {:?}",
+            "{diagnosis}\nexpected next: {:?}\n{}\nserver stderr: {:?}",
             String::from_utf8_lossy(&expected[..expected.len().min(80)]),
             describe_mismatch(expected, got),
             self.process.stderr.text()
         )
     }
+}
+
+/// The note for a server that prints no newline after a message.
+fn no_newline_after_a_message() {
+    report::note(
+        "your server prints a message without a newline after it: the workbook's servers end \
+         each with one (the subject does not ask for it; messages are compared as a stream)",
+    );
+}
+
+/// `text` without its ANSI escape sequences: `ESC [ parameters final-byte` (colours,
+/// cursor moves) and two-byte `ESC x`.
+pub fn strip_ansi(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            plain.push(c);
+            continue;
+        }
+        match chars.next() {
+            // Parameters and intermediates, up to the final byte (@ to ~).
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // A character set: `ESC ( B`.
+            Some('(' | ')') => {
+                chars.next();
+            }
+            _ => {}
+        }
+    }
+    plain
 }
 
 fn first_number(text: &str) -> Option<i32> {
@@ -326,7 +569,15 @@ fn first_number(text: &str) -> Option<i32> {
 
 #[cfg(test)]
 mod tests {
-    use super::first_number;
+    use super::{first_number, strip_ansi};
+
+    #[test]
+    fn colours_are_not_part_of_the_pid_line() {
+        let line = strip_ansi("\x1b[0;33mServer PID:\x1b[0;37m 22448\x1b[0m");
+        assert_eq!(line, "Server PID: 22448");
+        assert_eq!(first_number(&line), Some(22448));
+        assert_eq!(strip_ansi("\x1b[1mPID\x1b(B 7"), "PID 7");
+    }
 
     #[test]
     fn finds_the_pid_in_common_first_lines() {

@@ -15,11 +15,9 @@
 //! expect_nothing_after(&mut server, end);
 //! ```
 
-use std::collections::HashMap;
-use std::time::Instant;
-
 use super::server::Server;
 use crate::deadlines::DEADLINE;
+use std::collections::HashMap;
 
 /// Wait until the server has printed, after everything already consumed by
 /// [`Server::expect_message`], each of `messages` exactly once, each followed by `\n`, in
@@ -46,41 +44,38 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
         *wanted.entry(message).or_default() += 1;
     }
     let start = server.cursor();
-    let outcome = server
-        .process()
-        .stdout
-        .wait_until(Instant::now() + DEADLINE, |bytes, _| {
-            let mut left = wanted.clone();
-            let printed = &bytes[start.min(bytes.len())..];
-            // Complete lines only: the last one may still be arriving.
-            let end = printed.iter().rposition(|&b| b == b'\n')?;
-            let mut done_at = None;
-            let mut offset = start;
-            for line in printed[..end].split(|&b| b == b'\n') {
-                offset += line.len() + 1;
-                if done_at.is_some() {
-                    return Some(Err(format!(
-                        "printed after all the messages: {}",
-                        show(line)
-                    )));
-                }
-                match left.get_mut(line) {
-                    Some(count) if *count > 0 => *count -= 1,
-                    Some(_) => return Some(Err(format!("printed more than once: {}", show(line)))),
-                    None => {
-                        return Some(Err(format!("not a message that was sent: {}", show(line))));
-                    }
-                }
-                if left.values().all(|&count| count == 0) {
-                    done_at = Some(offset);
+    let outcome = server.wait_for_output(DEADLINE, |bytes| {
+        let mut left = wanted.clone();
+        let printed = &bytes[start.min(bytes.len())..];
+        // Complete lines only: the last one may still be arriving.
+        let end = printed.iter().rposition(|&b| b == b'\n')?;
+        let mut done_at = None;
+        let mut offset = start;
+        for line in printed[..end].split(|&b| b == b'\n') {
+            offset += line.len() + 1;
+            if done_at.is_some() {
+                return Some(Err(format!(
+                    "printed after all the messages: {}",
+                    show(line)
+                )));
+            }
+            match left.get_mut(line) {
+                Some(count) if *count > 0 => *count -= 1,
+                Some(_) => return Some(Err(format!("printed more than once: {}", show(line)))),
+                None => {
+                    return Some(Err(format!("not a message that was sent: {}", show(line))));
                 }
             }
-            done_at.map(Ok)
-        });
+            if left.values().all(|&count| count == 0) {
+                done_at = Some(offset);
+            }
+        }
+        done_at.map(Ok)
+    });
     let problem = match outcome {
         Ok(Ok(end)) => return end,
         Ok(Err(problem)) => problem,
-        Err(_) => {
+        Err((_, why)) => {
             let printed = server.unread_output();
             let lines: Vec<&[u8]> = printed.split(|&b| b == b'\n').collect();
             let missing: Vec<String> = wanted
@@ -91,7 +86,7 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
                 .map(|(message, _)| show(message))
                 .collect();
             format!(
-                "after {DEADLINE:?}, {} message(s) never printed: {}",
+                "{why}: {} message(s) never printed: {}",
                 missing.len(),
                 missing.join(", ")
             )

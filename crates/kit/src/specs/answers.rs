@@ -69,9 +69,10 @@ fn wait_until_asleep_or_exited(client: &Process) {
 }
 
 /// A stray signal reaches the waiting client: SIGUSR1 (what the server's "got it" looks
-/// like), then SIGUSR2 (what its "all printed" looks like), from the test itself, a process
-/// that is not the server. The client must take both and keep waiting: it neither sends
-/// its second bit nor ends. Once the server goes on, the message arrives whole.
+/// like), then SIGUSR2 (what its "all printed" looks like), from a stranger (a process of
+/// its own, see [`stranger`](crate::harness::stranger)) that is not the server. The
+/// client must take both and keep waiting: it neither sends its second bit nor ends. Once
+/// the server goes on, the message arrives whole.
 pub fn a_stray_signal_does_not_move_the_client_on(programs: &Programs, part: Option<&str>) {
     let blame = blame(part);
     // 'a' is 0110 0001: the first two bits travel as different signals, so a second bit
@@ -89,11 +90,10 @@ pub fn a_stray_signal_does_not_move_the_client_on(programs: &Programs, part: Opt
         if let Some(status) = client.try_status() {
             client.drain();
             panic!(
-                "{blame}the client ended ({status}) when it got a {stray} from PID {} (the \
-                 test), which is not the server {}: only the server's answers may move it on \
+                "{blame}the client ended ({status}) when it got a {stray} from a stranger, a \
+                 process that is not the server {}: only the server's answers may move it on \
                  (check the sender's PID, `si_pid`, before taking a signal as an answer)\n\
                  its stdout: {:?}\nits stderr: {:?}",
-                std::process::id(),
                 server.pid(),
                 client.stdout.text(),
                 client.stderr.text()
@@ -103,11 +103,10 @@ pub fn a_stray_signal_does_not_move_the_client_on(programs: &Programs, part: Opt
         assert_eq!(
             pending,
             first,
-            "{blame}the client sent another bit after a {stray} from PID {} (the test), which \
-             is not the server {}: only the server's answers may move it on (check the \
+            "{blame}the client sent another bit after a {stray} from a stranger, a process \
+             that is not the server {}: only the server's answers may move it on (check the \
              sender's PID, `si_pid`, before taking a signal as an answer). Pending at the \
              stopped server: {pending:?}, was {first:?}",
-            std::process::id(),
             server.pid()
         );
     }
@@ -214,4 +213,35 @@ fn stuck(server: Pid, client: Pid) -> bool {
     }
     let server_idle = asleep(server) && procfs::pending(server).is_some_and(|p| p.is_empty());
     server_idle && asleep(client) && waits_for_a_signal(client) && switches(client) == before
+}
+
+/// Writes the two tests, `a_stray_signal_does_not_move_the_client_on` and
+/// `an_answer_that_comes_before_the_wait_is_kept`: `answers_tests!()` (stages 04, 05), or
+/// `answers_tests!("wait")` where an exercise part writes the wait (stage 03), so that the
+/// failures name it.
+#[macro_export]
+macro_rules! answers_tests {
+    () => {
+        $crate::answers_tests!(@part None);
+    };
+    ($part:literal) => {
+        $crate::answers_tests!(@part Some($part));
+    };
+    (@part $part:expr) => {
+        #[test]
+        fn a_stray_signal_does_not_move_the_client_on() {
+            $crate::specs::answers::a_stray_signal_does_not_move_the_client_on(
+                &$crate::programs!(),
+                $part,
+            );
+        }
+
+        #[test]
+        fn an_answer_that_comes_before_the_wait_is_kept() {
+            $crate::specs::answers::an_answer_that_comes_before_the_wait_is_kept(
+                &$crate::programs!(),
+                $part,
+            );
+        }
+    };
 }

@@ -1,37 +1,11 @@
-//! A stranger: a process that keeps signalling a server although it is no client, the
-//! noise a real system can make (a mistyped `kill`, another program's bug).
+//! A stray sender: a process that signals a server once without being a client (a
+//! shell's `kill -USR1 $SERVER`, a typo) must get no answer, which would kill it.
 
 use std::process::Command;
 
-use nix::unistd::Pid;
-
+use crate::harness::process::die_with_the_test;
 use crate::harness::procfs;
 use crate::{DEADLINE, Process, Programs, STARTUP};
-
-/// A shell that keeps sending SIGUSR1 and SIGUSR2 at `target` with `kill(2)`, and, where
-/// `kill -q` exists, a SIGUSR1 with a value through `sigqueue(3)`: noise that looks like
-/// a client's signals but comes from a process no server has let in.
-///
-/// It neither catches nor blocks either signal, so a server that ever answered it would
-/// kill it: [`Process::try_status`] says whether that happened. Between rounds it sleeps
-/// a hundredth of a second: the noise is then frequent enough to land on transfers, and
-/// rare enough that they still finish.
-///
-/// `target` must be a process the test started (a [`Server`](crate::Server)'s PID).
-pub fn stray_sender(target: Pid) -> Process {
-    let mut command = Command::new("sh");
-    command.args([
-        "-c",
-        r#"while :; do
-             kill -USR1 "$1"; kill -USR2 "$1"
-             env kill -q 7 -USR1 "$1" 2>/dev/null
-             sleep 0.01
-           done"#,
-        "stray",
-        &target.to_string(),
-    ]);
-    Process::spawn(command)
-}
 
 /// What an acknowledging server (stages 03 and 05 test it) does with a process that
 /// signals it once without being a client.
@@ -50,10 +24,20 @@ pub fn a_sender_without_a_handler_gets_no_answer_and_survives(programs: &Program
     command
         .args(["-c", "kill -USR1 \"$SERVER_PID\"; exec sleep 1000"])
         .env("SERVER_PID", server.pid().to_string());
+    die_with_the_test(&mut command);
     let stray = Process::spawn(command);
     // `kill` is done once the shell has become `sleep`: the signal is then pending at
     // the server, or already taken.
+    let died_of_an_answer = |status: std::process::ExitStatus| -> ! {
+        panic!(
+            "the server answered a process that does not catch SIGUSR1 and killed it ({status}): \
+             it must check a sender before it answers (a shell's `kill -USR1 $SERVER` would die)"
+        )
+    };
     procfs::poll(STARTUP, "the stray sender to have signalled", || {
+        if let Some(status) = stray.try_status() {
+            died_of_an_answer(status);
+        }
         (procfs::status_field(stray.pid(), "Name")? == "sleep").then_some(())
     });
     procfs::poll(DEADLINE, "the server to take the stray signal", || {
@@ -64,15 +48,22 @@ pub fn a_sender_without_a_handler_gets_no_answer_and_survives(programs: &Program
         server.expect_stderr(&format!("not answering PID {}", stray.pid()));
     }
 
-    let state = procfs::state(stray.pid());
-    assert!(
-        matches!(state, Some(s) if s != 'Z'),
-        "the stray sender died of an answer: state {state:?}, {:?}",
-        stray.try_status()
-    );
+    if let Some(status) = stray.try_status() {
+        died_of_an_answer(status);
+    }
     let pending = procfs::pending(stray.pid()).expect("the stray sender is alive");
     assert!(pending.is_empty(), "signals pending for it: {pending:?}");
 
     programs.send(&server, "the next client").success();
     server.expect_message("the next client\n");
+}
+
+/// Writes the test of stages 03 and 05, `a_sender_without_a_handler_gets_no_answer_and_survives`.
+#[macro_export]
+macro_rules! stray_sender_tests {
+    () => {
+        $crate::__spec_tests!(stray, $crate::programs!();
+            a_sender_without_a_handler_gets_no_answer_and_survives,
+        );
+    };
 }

@@ -3,21 +3,27 @@
 
 use std::time::Duration;
 
-use crate::harness::content::client_message;
-use crate::{Programs, Server};
+use super::content::client_message;
+use super::programs::Programs;
+use super::server::Server;
 
 /// How long one client may take, waiting in line included: generous, for a debug
 /// build on a machine with every core busy (a passing run takes a fraction of it).
 pub const CLIENT_DEADLINE: Duration = Duration::from_secs(180);
 
-/// Run the client with `args` to completion and expect success.
-fn run_client(programs: &Programs, args: &[&str]) {
-    let mut command = programs.client_command();
-    command.args(args);
-    assert_cmd::Command::from_std(command)
-        .timeout(CLIENT_DEADLINE)
-        .assert()
-        .success();
+/// Run the client with `args` to completion and expect success. Like every wait for a
+/// client, it ends early (and fails) when the server exits or both sleep in a deadlock
+/// (see [`Server::wait_for_sender`]).
+fn run_client(programs: &Programs, server: &Server, args: &[&str]) {
+    let client = programs.spawn_client(args);
+    let status = server
+        .wait_for_sender(&client, CLIENT_DEADLINE)
+        .unwrap_or_else(|why| panic!("a client of the crowd: {why}"));
+    assert!(
+        status.success(),
+        "a client of the crowd, given {args:?}, exited ({status}); its stderr: {:?}",
+        client.stderr.text()
+    );
 }
 
 /// The messages of `clients` clients, `each` apiece (see [`client_message`]: up to
@@ -50,7 +56,7 @@ pub fn send_at_once(
                 for message in messages {
                     let mut args = options(batch).to_vec();
                     args.extend([pid, message.as_str()]);
-                    run_client(programs, &args);
+                    run_client(programs, server, &args);
                 }
             });
         }
