@@ -17,8 +17,11 @@ use nix::sys::signal::Signal;
 fn three_children_that_end_while_one_sigchld_is_pending_are_all_reaped() {
     let server = ChatServer::start(&[]);
     let mut clients: Vec<_> = (0..3).map(|_| server.connect(&[])).collect();
-    let children = server.children();
-    assert_eq!(children.len(), 3, "one child per client: {children:?}");
+    // The server prints "joined" before it forks: wait for the third child to exist.
+    let children = procfs::poll(DEADLINE, "the server to fork one child per client", || {
+        let children = server.children();
+        (children.len() == 3).then_some(children)
+    });
 
     server.process.stop();
     for (i, client) in clients.iter_mut().enumerate() {
