@@ -32,6 +32,7 @@ pub use harness::process::Process;
 pub use harness::programs::{Programs, binary_path};
 pub use harness::pty::PtyServer;
 pub use harness::server::Server;
+pub use harness::shell::Shell;
 // The harness modules that stages' tests use by name.
 pub use harness::report::{note, skip};
 pub use harness::{

@@ -15,6 +15,7 @@ pub mod refusal;
 pub mod report;
 pub mod sandbox;
 pub mod server;
+pub mod shell;
 pub mod stillness;
 pub mod stranger;
 pub mod unordered;
