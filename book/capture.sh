@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates every program output the book shows (book/src/output/*.txt, with the
 # record of their commands in book/commands/) by running each stage's own capture script,
-# stages/*/capture.sh, in order. Each is built on book/capture-lib.sh, which says how.
-# Usage: bash book/capture.sh [NN...]   (from anywhere; only stages NN if given)
+# stages/*/capture.sh, in order, then the signals lab's, lab/capture.sh. Each is built on book/capture-lib.sh, which says how.
+# Usage: bash book/capture.sh [NN...|lab]   (from anywhere; only stages NN, or the lab, if given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for script in stages/*/capture.sh; do
+for script in stages/*/capture.sh lab/capture.sh; do
   stage=$(basename "$(dirname "$script")"); stage=${stage%%-*}
   if [ $# -gt 0 ] && [[ " $* " != *" $stage "* ]]; then continue; fi
   bash "$script"

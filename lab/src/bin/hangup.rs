@@ -117,6 +117,7 @@ fn main() {
         );
     }
 
+    let running = pids[RUNNING];
     // EXERCISE: hangup
     // ANCHOR: close
     println!("terminal: closing the master side: the window goes away");
@@ -143,7 +144,6 @@ fn main() {
         println!("{}: {}", ROLES[role], ends[role].as_deref().unwrap_or("?"));
     }
     // The running background job: it is still there, and nothing was sent to it.
-    let running = pids[RUNNING];
     let sent = proc::has(Some(running), "ShdPnd", libc::SIGHUP)
         || proc::has(Some(running), "SigPnd", libc::SIGHUP);
     let state = proc::stat(running).map_or('?', |s| s.state);

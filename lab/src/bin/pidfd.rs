@@ -47,7 +47,6 @@ fn main() {
         let _ = read(&told, &mut [0u8; 1]);
     });
     drop(told);
-    // EXERCISE: pidfd
     // ANCHOR: open
     let pidfd = pidfd_open(victim);
     println!(
@@ -55,7 +54,6 @@ fn main() {
         pidfd.as_raw_fd()
     );
     // ANCHOR_END: open
-    // END EXERCISE
 
     // ANCHOR: reuse
     drop(tell);
@@ -117,6 +115,8 @@ fn start(body: impl FnOnce()) -> Pid {
     }
 }
 
+// EXERCISE: pidfd
+// ANCHOR: calls
 /// `pidfd_open(2)`: a file descriptor that names this one process for as long as it is
 /// open, even after the process has ended and its PID has gone to another.
 fn pidfd_open(pid: Pid) -> OwnedFd {
@@ -148,3 +148,5 @@ fn pidfd_send_signal(pidfd: &OwnedFd, signal: Signal) -> Result<(), Errno> {
         Err(Errno::last())
     }
 }
+// ANCHOR_END: calls
+// END EXERCISE

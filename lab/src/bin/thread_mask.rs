@@ -22,20 +22,7 @@ fn main() {
         _ => usage("lab-thread-mask early|late"),
     };
     let usr1 = SigSet::from(Signal::SIGUSR1);
-    // EXERCISE: thread-mask
-    // ANCHOR: order
-    // A thread starts with a copy of its creator's mask, and keeps it: blocking later, in
-    // main, changes main's mask only.
-    let worker = if early {
-        usr1.thread_block().unwrap_or_else(|e| die("block", e));
-        start_worker()
-    } else {
-        let worker = start_worker();
-        usr1.thread_block().unwrap_or_else(|e| die("block", e));
-        worker
-    };
-    // ANCHOR_END: order
-    // END EXERCISE
+    let worker = block_and_start(&usr1, early);
     let blocks = |tid: Pid| {
         if proc::has(Some(tid), "SigBlk", libc::SIGUSR1) {
             "blocks SIGUSR1"
@@ -59,6 +46,24 @@ fn main() {
     }
     // ANCHOR_END: read
 }
+
+// EXERCISE: thread-mask
+// ANCHOR: order
+/// Block `signals` in this thread and start the worker: the block first if `early`, the
+/// worker first otherwise. A thread starts with a copy of its creator's mask, and keeps
+/// it: blocking later, in main, changes main's mask only. Returns the worker's TID.
+fn block_and_start(signals: &SigSet, early: bool) -> Pid {
+    if early {
+        signals.thread_block().unwrap_or_else(|e| die("block", e));
+        start_worker()
+    } else {
+        let worker = start_worker();
+        signals.thread_block().unwrap_or_else(|e| die("block", e));
+        worker
+    }
+}
+// ANCHOR_END: order
+// END EXERCISE
 
 /// A thread that never does anything, and says its TID.
 fn start_worker() -> Pid {

@@ -30,7 +30,6 @@ fn main() {
     let timerfd = TimerFd::new(ClockId::CLOCK_MONOTONIC, TimerFlags::TFD_CLOEXEC)
         .unwrap_or_else(|e| die("timerfd_create", e));
 
-    // EXERCISE: timers
     // ANCHOR: arm
     timerfd
         .set(
@@ -46,7 +45,6 @@ fn main() {
         TICK.as_millis()
     );
     // ANCHOR_END: arm
-    // END EXERCISE
 
     // Looking away: SIGALRM is blocked, so each expiration leaves it pending, where the
     // next ones merge with it. Wait at least until the first one is there.
@@ -56,18 +54,8 @@ fn main() {
     set_itimer(Duration::ZERO);
     let elapsed = started.elapsed();
 
-    // ANCHOR: count
-    // A timerfd counts expirations: one read returns how many since the last read.
-    let mut expirations = [0u8; 8];
-    let fd = timerfd.as_fd().as_raw_fd();
-    // SAFETY: an 8-byte buffer, what a timerfd read needs.
-    let n = unsafe { libc::read(fd, expirations.as_mut_ptr().cast(), 8) };
-    if n != 8 {
-        die("read the timerfd", nix::errno::Errno::last());
-    }
-    let expirations = u64::from_ne_bytes(expirations);
+    let expirations = read_expirations(&timerfd);
     let taken = take_all(libc::SIGALRM);
-    // ANCHOR_END: count
     println!("after {} ms:", elapsed.as_millis());
     println!("  timerfd: one read says {expirations} expirations");
     println!("  setitimer: SIGALRM taken {taken} time(s)");
@@ -89,15 +77,19 @@ fn set_itimer(interval: Duration) {
     }
 }
 
-/// Wait (at most 10 s) until `signal` is pending.
-fn wait_until_pending(signal: libc::c_int) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !lab::proc::has(None, "ShdPnd", signal) {
-        if Instant::now() > deadline {
-            die("wait for SIGALRM", "not pending after 10 s");
-        }
-        sleep(Duration::from_millis(1));
+// EXERCISE: timers
+// ANCHOR: count
+/// A timerfd counts expirations: one read returns how many there were since the last
+/// read (or since it was armed), as a native-endian u64.
+fn read_expirations(timerfd: &TimerFd) -> u64 {
+    let mut count = [0u8; 8];
+    let fd = timerfd.as_fd().as_raw_fd();
+    // SAFETY: an 8-byte buffer, what a timerfd read needs.
+    let n = unsafe { libc::read(fd, count.as_mut_ptr().cast(), 8) };
+    if n != 8 {
+        die("read the timerfd", nix::errno::Errno::last());
     }
+    u64::from_ne_bytes(count)
 }
 
 /// Take every pending instance of `signal` without waiting; how many there were.
@@ -117,5 +109,18 @@ fn take_all(signal: libc::c_int) -> usize {
             taken += 1;
         }
         taken
+    }
+}
+// ANCHOR_END: count
+// END EXERCISE
+
+/// Wait (at most 10 s) until `signal` is pending.
+fn wait_until_pending(signal: libc::c_int) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !lab::proc::has(None, "ShdPnd", signal) {
+        if Instant::now() > deadline {
+            die("wait for SIGALRM", "not pending after 10 s");
+        }
+        sleep(Duration::from_millis(1));
     }
 }

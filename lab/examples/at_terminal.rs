@@ -1,0 +1,61 @@
+//! Type at a real shell on a pseudo-terminal and print what the terminal showed: the
+//! capture script's way to record the lab's terminal experiments (Ctrl-C, Ctrl-Z, `bg`,
+//! `fg`) from real runs, with what was typed shown where it was typed.
+//!
+//! Usage: `cargo run -q -p lab --example at_terminal -- STEP…`, each STEP one of:
+//! `type:TEXT` (type a line), `ctrl:z` (type Ctrl-Z), `expect:TEXT` (wait until the
+//! terminal shows TEXT, and the rest of its line), `prompt` (wait for the shell's prompt),
+//! `stopped` (wait until the job the shell runs is stopped), `ps:FILE` (write to FILE what
+//! `ps -o pid,pgid,sid,tpgid,stat,comm` says of the shell and everything it started, as if
+//! typed in another terminal). The prompt is shown as `$ `.
+
+use minitalk_kit::harness::shell::PROMPT;
+use minitalk_kit::{DEADLINE, Shell, procfs};
+
+fn main() {
+    let mut shell = Shell::start();
+    let mut shown = String::from(PROMPT);
+    for step in std::env::args().skip(1) {
+        let (kind, text) = step.split_once(':').unwrap_or((step.as_str(), ""));
+        match kind {
+            "type" => {
+                shell.run(text);
+                shown.push_str(text);
+                shown.push('\n');
+            }
+            "ctrl" => {
+                let key = text.chars().next().expect("ctrl:KEY");
+                shell.control(key);
+                shown.push_str(&format!("^{}", key.to_ascii_uppercase()));
+            }
+            "expect" => {
+                shown.push_str(&shell.expect(text));
+                shown.push_str(&shell.expect("\n"));
+            }
+            "prompt" => shown.push_str(&shell.expect(PROMPT)),
+            "stopped" => {
+                let job = *shell.descendants().first().expect("a job is running");
+                procfs::wait_for_state(job, 'T', DEADLINE);
+            }
+            "ps" => {
+                let pids: Vec<String> = std::iter::once(shell.pid())
+                    .chain(shell.descendants())
+                    .map(|p| p.to_string())
+                    .collect();
+                let columns = "pid,pgid,sid,tpgid,stat,comm";
+                let list = pids.join(",");
+                let output = std::process::Command::new("ps")
+                    .args(["-o", columns, "-p", &list])
+                    .output()
+                    .expect("run ps");
+                let said = format!(
+                    "$ ps -o {columns} -p {list}\n{}",
+                    String::from_utf8_lossy(&output.stdout)
+                );
+                std::fs::write(text, said).expect("write the ps output");
+            }
+            _ => panic!("unknown step {step:?}"),
+        }
+    }
+    print!("{}", shown.replace('\r', "").replace(PROMPT, "$ "));
+}
