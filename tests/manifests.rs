@@ -247,7 +247,8 @@ fn each_experiment_of_the_lab_has_its_program_its_test_and_its_chapter() {
         .unwrap()
         .filter_map(|e| {
             let path = e.ok()?.path();
-            (path.extension()? == "rs").then(|| path.file_stem()?.to_string_lossy().into_owned())
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            (path.extension()? == "rs").then_some(stem)
         })
         .collect();
     if tests != tests_seen {

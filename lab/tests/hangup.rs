@@ -61,7 +61,7 @@ fn the_leader_then_the_foreground_and_stopped_jobs_get_sighup_and_a_running_job_
             "session leader: killed by SIGHUP",
             "foreground job: killed by SIGHUP",
             "stopped background job: killed by SIGHUP",
-            "running background job: still here (state S); SIGHUP pending: no",
+            "running background job: still alive; SIGHUP pending: no",
         ],
         "{text}"
     );

@@ -27,7 +27,7 @@ fn groups(foreground: impl std::fmt::Display, mine: Pid) -> String {
 fn ctrl_z_stops_the_job_bg_lets_it_run_until_it_reads_and_fg_gives_it_the_terminal() {
     let mut shell = Shell::start();
     shell.run(&format!("{PROGRAM} read"));
-    let shown = shell.expect("lab-job: reading a line from the terminal");
+    let shown = shell.expect_before_prompt("lab-job: reading a line from the terminal");
     let job = pid_in(&shown);
     // A job of its own, in the foreground.
     assert!(
@@ -36,7 +36,7 @@ fn ctrl_z_stops_the_job_bg_lets_it_run_until_it_reads_and_fg_gives_it_the_termin
     );
 
     shell.control('z');
-    shell.expect("lab-job: SIGTSTP: stopping");
+    shell.expect_before_prompt("lab-job: SIGTSTP: stopping");
     procfs::wait_for_state(job, 'T', DEADLINE);
     shell.expect_prompt();
 
@@ -48,10 +48,10 @@ fn ctrl_z_stops_the_job_bg_lets_it_run_until_it_reads_and_fg_gives_it_the_termin
     procfs::wait_for_state(job, 'T', DEADLINE);
 
     shell.run("fg");
-    shell.expect(&format!("lab-job: SIGCONT: {}", groups(job, job)));
+    shell.expect_before_prompt(&format!("lab-job: SIGCONT: {}", groups(job, job)));
     // Typed at the terminal, for the job in the foreground.
     shell.run("hello");
-    shell.expect("lab-job: read \"hello\"");
+    shell.expect_before_prompt("lab-job: read \"hello\"");
     shell.expect_prompt();
 }
 

@@ -25,7 +25,7 @@ use nix::pty::{grantpt, posix_openpt, ptsname_r, unlockpt};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, raise, sigaction};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, pause, pipe, setpgid, setsid, tcsetpgrp};
+use nix::unistd::{ForkResult, Pid, fork, pause, pipe, read, setpgid, setsid, tcsetpgrp};
 
 const ROLES: [&str; 4] = [
     "session leader",
@@ -82,16 +82,21 @@ fn main() {
     let slave = ptsname_r(&master).unwrap_or_else(|e| die("ptsname", e));
     let (reports, report) = pipe().unwrap_or_else(|e| die("pipe", e));
     REPORTS.store(report.as_raw_fd(), Ordering::SeqCst);
+    // Only this process holds the write end: when it ends, however it ends, a read of the
+    // other end sees end of file. The running job, which nothing else ends, waits on it.
+    let (lifeline, _lifeline_end) = pipe().unwrap_or_else(|e| die("pipe", e));
 
     // SAFETY: this program has one thread.
     let leader = match unsafe { fork() }.unwrap_or_else(|e| die("fork", e)) {
         ForkResult::Child => {
             drop(master);
-            session(&slave, &report)
+            drop(_lifeline_end);
+            session(&slave, &report, &lifeline)
         }
         ForkResult::Parent { child } => child,
     };
     drop(report);
+    drop(lifeline);
     let mut reports = BufReader::new(File::from(reports));
     let ready = next_line(&mut reports);
     let pids: Vec<Pid> = ready
@@ -146,10 +151,11 @@ fn main() {
     // The running background job: it is still there, and nothing was sent to it.
     let sent = proc::has(Some(running), "ShdPnd", libc::SIGHUP)
         || proc::has(Some(running), "SigPnd", libc::SIGHUP);
-    let state = proc::stat(running).map_or('?', |s| s.state);
+    let alive = proc::stat(running).is_some_and(|s| s.state != 'Z');
     println!(
-        "{}: still here (state {state}); SIGHUP pending: {}",
+        "{}: {}; SIGHUP pending: {}",
         ROLES[RUNNING],
+        if alive { "still alive" } else { "gone" },
         if sent { "yes" } else { "no" }
     );
     // ANCHOR_END: close
@@ -160,7 +166,7 @@ fn main() {
 }
 
 /// The session leader: take the terminal, start three jobs, give the first the foreground.
-fn session(slave: &str, report: &OwnedFd) -> ! {
+fn session(slave: &str, report: &OwnedFd, lifeline: &OwnedFd) -> ! {
     // If the terminal program dies, so does its session.
     // SAFETY: prctl with these arguments only sets this process's parent-death signal.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
@@ -172,7 +178,7 @@ fn session(slave: &str, report: &OwnedFd) -> ! {
     let tty = open(slave, OFlag::O_RDWR, Mode::empty()).unwrap_or_else(|e| die("open the pty", e));
     let jobs: Vec<Pid> = [FOREGROUND, RUNNING, STOPPED]
         .into_iter()
-        .map(job)
+        .map(|role| job(role, lifeline))
         .collect();
     for &job in &jobs {
         // As shells do: the parent moves the child too, so that the move is done whichever
@@ -198,7 +204,7 @@ fn session(slave: &str, report: &OwnedFd) -> ! {
 /// A job in a process group of its own. What it needs from birth (its role, for the
 /// handler it inherits; the running job's blocked SIGHUP) is set around the fork, in the
 /// parent: the child may not have run a single instruction when the terminal goes.
-fn job(role: usize) -> Pid {
+fn job(role: usize, lifeline: &OwnedFd) -> Pid {
     let hangup = SigSet::from(Signal::SIGHUP);
     ROLE.store(role, Ordering::SeqCst);
     if role == RUNNING {
@@ -215,9 +221,10 @@ fn job(role: usize) -> Pid {
     }
     let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
     if role == RUNNING {
-        // Never outlive the experiment by more than a minute, whatever happens.
-        // SAFETY: alarm only arms a timer; SIGALRM's default action ends us.
-        unsafe { libc::alarm(60) };
+        // Never outlive the terminal program: wait for its end (end of file here).
+        let _ = read(lifeline, &mut [0u8; 1]);
+        // SAFETY: _exit ends the job at once.
+        unsafe { libc::_exit(0) };
     }
     if role == STOPPED {
         raise(Signal::SIGSTOP).unwrap_or_else(|e| die("raise", e));

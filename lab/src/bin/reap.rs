@@ -26,6 +26,7 @@ const CHILDREN: i32 = 5;
 /// The write end of the self-pipe, for the handler (-1 until it exists).
 static PIPE_WRITE: AtomicI32 = AtomicI32::new(-1);
 
+// ANCHOR: self_pipe
 /// The self-pipe trick: the handler's only job is to make the pipe readable, which wakes
 /// up `poll`. The pipe is non-blocking, so a full pipe drops the byte instead of hanging
 /// the handler (one byte waiting is enough to wake the loop).
@@ -36,6 +37,7 @@ extern "C" fn on_sigchld(_: c_int) {
     unsafe { libc::write(fd, b"!".as_ptr().cast(), 1) };
     Errno::set_raw(saved);
 }
+// ANCHOR_END: self_pipe
 
 fn main() {
     let self_pipe = match lab::args().iter().map(String::as_str).collect::<Vec<_>>()[..] {

@@ -56,6 +56,7 @@ fn main() {
     );
     // SAFETY: the handler calls gettid(2) and write(2) and touches atomics.
     unsafe { sigaction(Signal::SIGUSR1, &action) }.unwrap_or_else(|e| die("sigaction", e));
+    // ANCHOR: threads
     let usr1 = SigSet::from(Signal::SIGUSR1);
     // A new thread starts with a copy of its creator's mask: block first, then start them.
     usr1.thread_block().unwrap_or_else(|e| die("block", e));
@@ -76,6 +77,7 @@ fn main() {
         B_TID.store(unsafe { libc::gettid() }, Ordering::SeqCst);
         let _ = b_waits.recv();
     });
+    // ANCHOR_END: threads
     wait_for("the threads to start", || {
         A_TID.load(Ordering::SeqCst) != 0 && B_TID.load(Ordering::SeqCst) != 0
     });

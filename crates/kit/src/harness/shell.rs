@@ -17,7 +17,7 @@ use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::{Pid, getpid};
-use rexpect::session::{PtySession, spawn_command};
+use rexpect::session::{PtySession, ReadUntil, spawn_command};
 
 use super::procfs;
 use crate::deadlines::DEADLINE;
@@ -96,6 +96,23 @@ impl Shell {
     pub fn expect(&mut self, text: &str) -> String {
         match self.session.exp_string(text) {
             Ok(before) => format!("{before}{text}"),
+            Err(error) => panic!("the terminal never showed {text:?}: {error}"),
+        }
+    }
+
+    /// Wait until the terminal shows `text`, printed by the command running in the
+    /// foreground; fails at once if the shell's prompt comes first (the command ended
+    /// without printing it), with everything the terminal showed.
+    pub fn expect_before_prompt(&mut self, text: &str) -> String {
+        let needles = vec![
+            ReadUntil::String(text.to_owned()),
+            ReadUntil::String(PROMPT.to_owned()),
+        ];
+        match self.session.exp_any(needles) {
+            Ok((before, found)) if found == text => format!("{before}{text}"),
+            Ok((before, _)) => panic!(
+                "the command ended before the terminal showed {text:?}; it showed: {before:?}"
+            ),
             Err(error) => panic!("the terminal never showed {text:?}: {error}"),
         }
     }
