@@ -61,20 +61,35 @@ fn with_tostop_a_write_from_the_background_stops_the_job_until_fg() {
     shell.run("stty tostop");
     shell.expect_prompt();
     shell.run(&format!("{PROGRAM} write &"));
+    // Its output and the shell's next prompt come in either order: watch /proc instead.
+    let job = procfs::poll(DEADLINE, "the shell to start the job", || {
+        shell.descendants().first().copied()
+    });
+    // Stopped, or dead (a handler that panics aborts the process): never a long wait.
+    let stopped = procfs::poll(DEADLINE, "the job to stop or end", || {
+        match procfs::state(job) {
+            Some('T') => Some(true),
+            None | Some('Z') => Some(false),
+            Some(_) => None,
+        }
+    });
+    if !stopped {
+        shell.run("wait");
+        panic!(
+            "the job ended instead of stopping: {:?}",
+            shell.expect_prompt()
+        );
+    }
     let shown = shell.expect("lab-job: SIGTTOU: stopping");
-    let jobs = shell.descendants();
-    assert_eq!(jobs.len(), 1, "one job: {jobs:?}");
-    let job = jobs[0];
-    procfs::wait_for_state(job, 'T', DEADLINE);
     assert!(
         !shown.contains("lab-job: PID"),
         "the first line must wait: {shown}"
     );
 
     shell.run("fg");
-    shell.expect(&format!("lab-job: SIGCONT: {}", groups(job, job)));
+    shell.expect_before_prompt(&format!("lab-job: SIGCONT: {}", groups(job, job)));
     // The line was made in the background, before the write that stopped it.
-    shell.expect(&format!("lab-job: PID {job}: {}", groups(shell.pid(), job)));
-    shell.expect("lab-job: both lines written");
+    shell.expect_before_prompt(&format!("lab-job: PID {job}: {}", groups(shell.pid(), job)));
+    shell.expect_before_prompt("lab-job: both lines written");
     shell.expect_prompt();
 }

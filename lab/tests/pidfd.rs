@@ -24,7 +24,7 @@ fn kill_hits_whoever_has_the_pid_now_and_the_pidfd_refuses_with_esrch() {
         .and_then(|l| l.split(';').next())
         .unwrap_or_else(|| panic!("{text}"));
     let expected = [
-        format!("poll: the pidfd is readable, the victim has exited"),
+        "poll: the pidfd is readable, the victim has exited".to_owned(),
         format!("victim reaped: PID {victim} is free"),
         format!("newcomer: PID {victim}, the victim's old PID"),
         "pidfd_send_signal(victim's pidfd, SIGTERM): ESRCH: No such process".to_owned(),
