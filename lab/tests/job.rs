@@ -41,7 +41,7 @@ fn ctrl_z_stops_the_job_bg_lets_it_run_until_it_reads_and_fg_gives_it_the_termin
     shell.expect_prompt();
 
     shell.run("bg");
-    let shown = shell.expect("lab-job: SIGTTIN: stopping");
+    let shown = shell.expect_with_prompt("lab-job: SIGTTIN: stopping");
     // Continued in the background: the shell kept the terminal.
     let continued = format!("lab-job: SIGCONT: {}", groups(shell.pid(), job));
     assert!(shown.contains(&continued), "{shown}");
@@ -80,7 +80,7 @@ fn with_tostop_a_write_from_the_background_stops_the_job_until_fg() {
             shell.expect_prompt()
         );
     }
-    let shown = shell.expect("lab-job: SIGTTOU: stopping");
+    let shown = shell.expect_with_prompt("lab-job: SIGTTOU: stopping");
     assert!(
         !shown.contains("lab-job: PID"),
         "the first line must wait: {shown}"

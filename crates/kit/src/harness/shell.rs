@@ -117,6 +117,17 @@ impl Shell {
         }
     }
 
+    /// Wait until the terminal has shown both `text` and the shell's next prompt, in either
+    /// order: the output of a job in the background races the prompt the shell prints
+    /// after starting (or continuing) it. Returns everything shown.
+    pub fn expect_with_prompt(&mut self, text: &str) -> String {
+        let mut shown = self.expect(text);
+        if !shown.contains(PROMPT) {
+            shown.push_str(&self.expect(PROMPT));
+        }
+        shown
+    }
+
     /// Wait for the next prompt; returns what the terminal showed before it.
     pub fn expect_prompt(&mut self) -> String {
         let shown = self.expect(PROMPT);
