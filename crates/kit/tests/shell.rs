@@ -47,7 +47,10 @@ fn a_command_that_ends_without_the_expected_text_fails_at_once() {
         shell.expect_before_prompt("never printed");
     }))
     .expect_err("the prompt came first");
-    let message = failure.downcast_ref::<String>().cloned().unwrap_or_default();
+    let message = failure
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
     assert!(message.contains("something else"), "{message}");
     assert!(started.elapsed() < DEADLINE / 2);
 }
