@@ -70,7 +70,7 @@ eintr_run() {
     sed -n 1p "$log"
     echo "\$ kill -USR1 $pid"
     if [ "$restarted" = yes ]; then
-      sed -n 2p "$log"; echo "\$ echo hello > the pipe"; tail -n +3 "$log"
+      sed -n 2p "$log"; echo "(written into the pipe: \"hello\\n\")"; tail -n +3 "$log"
     else
       tail -n +2 "$log"
     fi

@@ -57,5 +57,7 @@ fn main() {
             _ => panic!("unknown step {step:?}"),
         }
     }
-    print!("{}", shown.replace('\r', "").replace(PROMPT, "$ "));
+    // The prompt the shell prints last, waiting for more, is no part of the run.
+    let shown = shown.replace('\r', "").replace(PROMPT, "$ ");
+    println!("{}", shown.trim_end().strip_suffix("$").unwrap_or(&shown).trim_end());
 }
