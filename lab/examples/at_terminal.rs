@@ -59,5 +59,12 @@ fn main() {
     }
     // The prompt the shell prints last, waiting for more, is no part of the run.
     let shown = shown.replace('\r', "").replace(PROMPT, "$ ");
-    println!("{}", shown.trim_end().strip_suffix("$").unwrap_or(&shown).trim_end());
+    println!(
+        "{}",
+        shown
+            .trim_end()
+            .strip_suffix("$")
+            .unwrap_or(&shown)
+            .trim_end()
+    );
 }
