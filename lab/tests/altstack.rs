@@ -5,16 +5,11 @@
 
 use std::os::unix::process::ExitStatusExt;
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::output;
 use nix::libc;
 
 fn run(mode: &str) -> (std::process::Output, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-altstack"))
-        .arg(mode)
-        .timeout(DEADLINE)
-        .output()
-        .expect("run lab-altstack");
+    let output = output(env!("CARGO_BIN_EXE_lab-altstack"), &[mode]);
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     (output, text)
 }

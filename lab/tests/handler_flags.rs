@@ -4,50 +4,46 @@
 
 use std::os::unix::process::ExitStatusExt;
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::output;
 
-fn run(mode: &str) -> (std::process::Output, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-handler-flags"))
-        .arg(mode)
-        .timeout(DEADLINE)
-        .output()
-        .expect("run lab-handler-flags");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    (output, text)
-}
-
-fn lines_after_install(text: &str) -> Vec<&str> {
-    text.lines().skip(1).collect()
-}
-
-#[test]
-fn with_sa_resethand_the_second_sigusr1_kills() {
-    let (output, text) = run("resethand");
+/// Run `lab-handler-flags MODE`; assert that it ended with `signal` (or exit code 0 for
+/// `None`) and that, after the line saying how the handler was installed, it printed
+/// exactly `lines`.
+fn expect_run(mode: &str, signal: Option<i32>, lines: &[&str]) {
+    let output = output(env!("CARGO_BIN_EXE_lab-handler-flags"), &[mode]);
+    match signal {
+        Some(signal) => assert_eq!(output.status.signal(), Some(signal), "{output:?}"),
+        None => assert!(output.status.success(), "{output:?}"),
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
-        output.status.signal(),
-        Some(nix::libc::SIGUSR1),
-        "the second SIGUSR1 should meet the default action and kill: {output:?}"
-    );
-    assert_eq!(
-        lines_after_install(&text),
-        [
-            "main raises SIGUSR1 (1)",
-            "  handler run 1 starts, depth 1",
-            "  handler run 1 ends",
-            "main raises SIGUSR1 (2)",
-        ],
+        text.lines().skip(1).collect::<Vec<_>>(),
+        lines,
         "{output:?}"
     );
 }
 
 #[test]
+fn with_sa_resethand_the_second_sigusr1_kills() {
+    // The second SIGUSR1 meets the default action.
+    expect_run(
+        "resethand",
+        Some(nix::libc::SIGUSR1),
+        &[
+            "main raises SIGUSR1 (1)",
+            "  handler run 1 starts, depth 1",
+            "  handler run 1 ends",
+            "main raises SIGUSR1 (2)",
+        ],
+    );
+}
+
+#[test]
 fn without_sa_nodefer_a_signal_raised_in_its_handler_waits_for_it_to_return() {
-    let (output, text) = run("defer");
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(
-        lines_after_install(&text),
-        [
+    expect_run(
+        "defer",
+        None,
+        &[
             "main raises SIGUSR1 (1)",
             "  handler run 1 starts, depth 1",
             "  handler run 1 raises SIGUSR1",
@@ -56,17 +52,15 @@ fn without_sa_nodefer_a_signal_raised_in_its_handler_waits_for_it_to_return() {
             "  handler run 2 ends",
             "main goes on: 2 handler runs",
         ],
-        "{output:?}"
     );
 }
 
 #[test]
 fn with_sa_nodefer_the_handler_runs_nested() {
-    let (output, text) = run("nodefer");
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(
-        lines_after_install(&text),
-        [
+    expect_run(
+        "nodefer",
+        None,
+        &[
             "main raises SIGUSR1 (1)",
             "  handler run 1 starts, depth 1",
             "  handler run 1 raises SIGUSR1",
@@ -75,6 +69,5 @@ fn with_sa_nodefer_the_handler_runs_nested() {
             "  handler run 1 ends",
             "main goes on: 2 handler runs",
         ],
-        "{output:?}"
     );
 }

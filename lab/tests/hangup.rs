@@ -5,16 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::stdout;
 
 #[test]
 fn the_leader_then_the_foreground_and_stopped_jobs_get_sighup_and_a_running_job_none() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-hangup"))
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let text = stdout(env!("CARGO_BIN_EXE_lab-hangup"), &[] as &[&str]);
     let lines: Vec<&str> = text.lines().collect();
     // The table: PID PGID SID TPGID role, one row per process.
     let rows: Vec<Vec<i32>> = lines[2..6]

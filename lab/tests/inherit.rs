@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::stdout;
 
 /// One row of the program's table: the PID, then how SIGUSR1, SIGUSR2 and SIGHUP stand.
 #[derive(Debug)]
@@ -16,11 +15,7 @@ struct Row {
 
 /// Run the program once; its rows by where they were printed.
 fn table() -> BTreeMap<String, Row> {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-inherit"))
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let text = stdout(env!("CARGO_BIN_EXE_lab-inherit"), &[] as &[&str]);
     text.lines()
         .skip(1)
         .map(|line| {

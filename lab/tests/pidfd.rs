@@ -2,8 +2,8 @@
 //! process, and `kill` with the old PID hits the newcomer; `pidfd_send_signal` on a pidfd of
 //! the old process fails with ESRCH and leaves the newcomer alone.
 
-use assert_cmd::Command;
-use minitalk_kit::{DEADLINE, sandbox};
+use minitalk_kit::run::{output, stdout};
+use minitalk_kit::sandbox;
 
 #[test]
 fn kill_hits_whoever_has_the_pid_now_and_the_pidfd_refuses_with_esrch() {
@@ -11,13 +11,16 @@ fn kill_hits_whoever_has_the_pid_now_and_the_pidfd_refuses_with_esrch() {
         eprintln!("SKIPPED: PID namespaces are not available here, and lab-pidfd runs only in one");
         return;
     }
-    let output = Command::new("unshare")
-        .args(["--pid", "--fork", "--kill-child", "--mount-proc"])
-        .arg(env!("CARGO_BIN_EXE_lab-pidfd"))
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let text = stdout(
+        "unshare",
+        &[
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--mount-proc",
+            env!("CARGO_BIN_EXE_lab-pidfd"),
+        ],
+    );
     let lines: Vec<&str> = text.lines().collect();
     let victim = lines[0]
         .strip_prefix("victim: PID ")
@@ -37,14 +40,12 @@ fn kill_hits_whoever_has_the_pid_now_and_the_pidfd_refuses_with_esrch() {
 
 #[test]
 fn outside_a_fresh_pid_namespace_it_refuses_to_run() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-pidfd"))
-        .timeout(DEADLINE)
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    let ran = output(env!("CARGO_BIN_EXE_lab-pidfd"), &[] as &[&str]);
+    let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
+    assert_eq!(ran.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("PID 1 of a fresh PID namespace"),
+        stderr.contains("PID 1 of a fresh PID namespace") && stderr.lines().count() == 1,
         "{stderr}"
     );
-    assert!(output.get_output().stdout.is_empty());
+    assert!(ran.stdout.is_empty());
 }

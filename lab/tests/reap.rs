@@ -4,16 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::stdout;
 
 fn run(mode: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-reap"))
-        .arg(mode)
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    String::from_utf8_lossy(&output.get_output().stdout).into_owned()
+    stdout(env!("CARGO_BIN_EXE_lab-reap"), &[mode])
 }
 
 /// The exit codes of the children reaped, and the notifications the loop saw.

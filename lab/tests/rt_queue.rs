@@ -2,15 +2,10 @@
 //! sent, with its value; a standard signal sent 1000 times while blocked is delivered once;
 //! RLIMIT_SIGPENDING bounds the queue and the kernel answers EAGAIN beyond it.
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::stdout;
 
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-rt-queue"))
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    String::from_utf8_lossy(&output.get_output().stdout).into_owned()
+    stdout(env!("CARGO_BIN_EXE_lab-rt-queue"), &[] as &[&str])
 }
 
 /// The numbers on the line `SIGNAL: N sent, M received…` that comes after `after`.

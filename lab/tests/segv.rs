@@ -5,15 +5,8 @@
 
 use std::os::unix::process::ExitStatusExt;
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
-
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_lab-segv"))
-        .args(args)
-        .timeout(DEADLINE)
-        .output()
-        .expect("run lab-segv")
+    minitalk_kit::run::output(env!("CARGO_BIN_EXE_lab-segv"), args)
 }
 
 #[test]

@@ -2,16 +2,11 @@
 //! thread-directed one (`pthread_kill`, i.e. `tgkill`) stays with its thread, pending while
 //! that thread blocks it, and is delivered to it when it unblocks.
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::stdout;
 
 #[test]
 fn each_signal_is_handled_by_the_thread_the_kernel_must_choose() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-thread-target"))
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let text = stdout(env!("CARGO_BIN_EXE_lab-thread-target"), &[] as &[&str]);
     // TIDs vary; the sequence of events does not.
     let events: Vec<String> = text
         .lines()

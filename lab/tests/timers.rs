@@ -2,16 +2,11 @@
 //! SIGALRM pending, taken once; a timerfd counts every expiration (at least one per 10 ms
 //! elapsed: a timer never expires early).
 
-use assert_cmd::Command;
-use minitalk_kit::DEADLINE;
+use minitalk_kit::run::stdout;
 
 #[test]
 fn sigalrm_is_taken_once_and_the_timerfd_counts_every_expiration() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab-timers"))
-        .timeout(DEADLINE)
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let text = stdout(env!("CARGO_BIN_EXE_lab-timers"), &[] as &[&str]);
     let number = |prefix: &str| -> u64 {
         let line = text
             .lines()

@@ -13,6 +13,7 @@ pub mod programs;
 pub mod pty;
 pub mod refusal;
 pub mod report;
+pub mod run;
 pub mod sandbox;
 pub mod server;
 pub mod shell;
