@@ -2,6 +2,13 @@
 //! everything it started with it when dropped.
 
 use minitalk_kit::{DEADLINE, Shell, procfs};
+use nix::unistd::Pid;
+
+/// Whether `pid` runs `sleep` already: the shell's child has set up the job (its group,
+/// the terminal) and exec'd it, so Ctrl-Z now reaches it.
+fn is_sleep(pid: Pid) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
+}
 
 #[test]
 fn ctrl_z_stops_the_foreground_job_and_the_shell_reports_it() {
@@ -10,7 +17,7 @@ fn ctrl_z_stops_the_foreground_job_and_the_shell_reports_it() {
     let job = procfs::poll(DEADLINE, "the shell to start sleep", || {
         shell.descendants().first().copied()
     });
-    procfs::wait_for_state(job, 'S', DEADLINE);
+    procfs::poll(DEADLINE, "sleep to run", || is_sleep(job).then_some(()));
     shell.control('z');
     procfs::wait_for_state(job, 'T', DEADLINE);
     assert!(shell.expect_prompt().contains("Stopped"));
@@ -24,7 +31,7 @@ fn dropping_the_shell_kills_stopped_and_background_jobs_too() {
     shell.run("sleep 1001");
     let jobs = procfs::poll(DEADLINE, "two jobs", || {
         let jobs = shell.descendants();
-        (jobs.len() == 2).then_some(jobs)
+        (jobs.len() == 2 && jobs.iter().all(|&j| is_sleep(j))).then_some(jobs)
     });
     shell.control('z');
     shell.expect_prompt();
