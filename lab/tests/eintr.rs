@@ -18,6 +18,8 @@ fn start_in(args: &[&str], calls: &[i64]) -> Process {
         .stdout
         .wait_for_text("now in", Instant::now() + DEADLINE)
         .unwrap_or_else(|so_far| {
+            // If it is ending, let it end, so that its last words are collected.
+            let _ = program.wait_timeout(std::time::Duration::from_secs(2));
             program.drain();
             panic!(
                 "lab-eintr {args:?} never said it was about to block: {so_far:?}\nstderr: {}",
@@ -38,6 +40,8 @@ fn expect_line(program: &Process, needle: &str) -> String {
         .stdout
         .wait_for_text(needle, Instant::now() + DEADLINE)
         .unwrap_or_else(|so_far| {
+            // If it is ending, let it end, so that its last words are collected.
+            let _ = program.wait_timeout(std::time::Duration::from_secs(2));
             program.drain();
             panic!(
                 "expected {needle:?} from lab-eintr, got {so_far:?}\nstderr: {}",

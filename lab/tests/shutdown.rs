@@ -9,10 +9,28 @@ use std::time::Instant;
 use minitalk_kit::{DEADLINE, Process, procfs};
 use nix::sys::signal::Signal;
 
+/// Start `lab-shutdown ARGS` and wait until it sleeps, waiting for input; fails with what
+/// it said if it exits instead.
 fn start(args: &[&str]) -> Process {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lab-shutdown"));
     command.args(args);
-    Process::spawn(command)
+    let program = Process::spawn(command);
+    let waiting = procfs::poll(DEADLINE, "lab-shutdown to wait for input", || {
+        if program.try_status().is_some() {
+            return Some(false);
+        }
+        let asleep =
+            procfs::syscall(program.pid()).is_some() && procfs::state(program.pid()) == Some('S');
+        asleep.then_some(true)
+    });
+    if !waiting {
+        let status = program.wait_with_output(DEADLINE);
+        panic!(
+            "lab-shutdown {args:?} ended ({status}) before reading anything: {}",
+            program.stderr.text()
+        );
+    }
+    program
 }
 
 /// Write `bytes`, then wait until stdout holds `expected` in all.
@@ -24,6 +42,8 @@ fn copy(program: &mut Process, bytes: &[u8], expected: &str) {
             (out == expected.as_bytes()).then_some(())
         })
         .unwrap_or_else(|out| {
+            // If it is ending, let it end, so that its last words are collected.
+            let _ = program.wait_timeout(std::time::Duration::from_secs(2));
             program.drain();
             panic!(
                 "stdout should be {expected:?}, is {:?}\nstderr: {}",

@@ -18,6 +18,8 @@ fn reading(mode: &str) -> Process {
         .stdout
         .wait_for_text("reading SIGUSR1", Instant::now() + DEADLINE)
     {
+        // If it is ending, let it end, so that its last words are collected.
+        let _ = program.wait_timeout(std::time::Duration::from_secs(2));
         program.drain();
         panic!(
             "lab-thread-mask {mode} never started reading: {so_far:?}\nstderr: {}",
