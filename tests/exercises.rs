@@ -188,7 +188,7 @@ fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
                 .map(|l| l.trim_start_matches('#').trim().to_owned())
                 .collect()
         };
-        let mut headings_by_chapter = BTreeMap::new();
+        let mut headings_by_chapter = std::collections::BTreeMap::new();
         for chapter in std::iter::once(manifest.chapter.as_str()).chain(
             manifest
                 .exercises

@@ -5,9 +5,10 @@
 //! Usage: `cargo run -q -p lab --example at_terminal -- STEP…`, each STEP one of:
 //! `type:TEXT` (type a line), `ctrl:z` (type Ctrl-Z), `expect:TEXT` (wait until the
 //! terminal shows TEXT, and the rest of its line), `prompt` (wait for the shell's prompt),
-//! `stopped` (wait until the job the shell runs is stopped), `ps:FILE` (write to FILE what
-//! `ps -o pid,pgid,sid,tpgid,stat,comm` says of the shell and everything it started, as if
-//! typed in another terminal). The prompt is shown as `$ `.
+//! `stopped` (wait until the job the shell runs is stopped), `pause:FIFO` (write the PIDs
+//! of the shell and everything it started, comma-separated, to FIFO.pids, then wait for a
+//! line from FIFO: meanwhile another program can look at them). The prompt is shown as
+//! `bash$ ` (a `$ ` line of a transcript is a command its capture script ran itself).
 
 use minitalk_kit::harness::shell::PROMPT;
 use minitalk_kit::{DEADLINE, Shell, procfs};
@@ -37,33 +38,29 @@ fn main() {
                 let job = *shell.descendants().first().expect("a job is running");
                 procfs::wait_for_state(job, 'T', DEADLINE);
             }
-            "ps" => {
+            "pause" => {
                 let pids: Vec<String> = std::iter::once(shell.pid())
                     .chain(shell.descendants())
                     .map(|p| p.to_string())
                     .collect();
-                let columns = "pid,pgid,sid,tpgid,stat,comm";
-                let list = pids.join(",");
-                let output = std::process::Command::new("ps")
-                    .args(["-o", columns, "-p", &list])
-                    .output()
-                    .expect("run ps");
-                let said = format!(
-                    "$ ps -o {columns} -p {list}\n{}",
-                    String::from_utf8_lossy(&output.stdout)
-                );
-                std::fs::write(text, said).expect("write the ps output");
+                std::fs::write(format!("{text}.pids"), pids.join(",")).expect("write the PIDs");
+                let mut go = String::new();
+                std::io::BufRead::read_line(
+                    &mut std::io::BufReader::new(std::fs::File::open(text).expect("open FIFO")),
+                    &mut go,
+                )
+                .expect("read FIFO");
             }
             _ => panic!("unknown step {step:?}"),
         }
     }
     // The prompt the shell prints last, waiting for more, is no part of the run.
-    let shown = shown.replace('\r', "").replace(PROMPT, "$ ");
+    let shown = shown.replace('\r', "").replace(PROMPT, "bash$ ");
     println!(
         "{}",
         shown
             .trim_end()
-            .strip_suffix("$")
+            .strip_suffix("bash$")
             .unwrap_or(&shown)
             .trim_end()
     );
