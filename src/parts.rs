@@ -86,12 +86,32 @@ impl Part {
 
 /// What a stub says after `exercise NAME: `: what to write and where the book teaches it.
 pub fn stub_message(unit: &Unit, name: &str) -> String {
-    let title = unit.manifest.full_title();
+    let mut title = unit.manifest.full_title();
+    if let Some(own) = unit
+        .manifest
+        .exercise(name)
+        .and_then(|e| own_chapter_title(unit, e))
+    {
+        title = format!("{title}: {own}");
+    }
     match unit.manifest.exercise(name) {
         Some(e) if !e.section.is_empty() => format!("{} — book: {title} § {}", e.what, e.section),
         Some(e) => format!("{} — book: {title}", e.what),
         None => format!("write this part of {} — book: {title}", unit.package),
     }
+}
+
+/// The title of a part's own chapter (its `# Title` line), for a part that has one: each
+/// experiment of the lab has a chapter of its own, beside the unit's.
+fn own_chapter_title(unit: &Unit, exercise: &minitalk_manifest::Exercise) -> Option<String> {
+    let chapter = exercise.chapter.as_ref()?;
+    let book = unit
+        .dir
+        .ancestors()
+        .map(|dir| dir.join("book").join("src"))
+        .find(|book| book.is_dir())?;
+    let text = std::fs::read_to_string(book.join(chapter)).ok()?;
+    Some(text.lines().next()?.strip_prefix("# ")?.trim().to_owned())
 }
 
 /// One line about a part: its name, what to write, and where the book teaches it.

@@ -1,10 +1,10 @@
 //! The workspace and the units a learner can do as exercises: the stages, found and
 //! described through their `stage.toml` (`minitalk_manifest`).
 //!
-//! A [`Unit`] is anything with a `stage.toml` whose parts can be stubbed: today each
-//! `stages/NN-name/`, named by its two-digit number. Another kind of unit (a lab of
-//! experiments in `lab/`, named `lab`) is one more constructor in [`Workspace::units`]:
-//! every command finds units by their id string and never assumes they are numbered.
+//! A [`Unit`] is anything with a `stage.toml` whose parts can be stubbed: each
+//! `stages/NN-name/`, named by its two-digit number, and the signals lab, `lab/`, named
+//! `lab` (each of its parts is one experiment). Every command finds units by their id
+//! string and never assumes they are numbered.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -52,10 +52,11 @@ impl Workspace {
             })
     }
 
-    /// Every unit, in the order a learner does them.
+    /// Every unit, in the order a learner does them: the stages, then the signals lab
+    /// (`lab/`, named `lab`), if there is one.
     pub fn units(&self) -> Result<Vec<Unit>, String> {
         let stages = minitalk_manifest::stages(&self.root)?;
-        Ok(stages
+        let mut units: Vec<Unit> = stages
             .into_iter()
             .map(|stage| Unit {
                 id: stage.manifest.id(),
@@ -65,7 +66,18 @@ impl Workspace {
                 dir: stage.dir,
                 manifest: stage.manifest,
             })
-            .collect())
+            .collect();
+        if let Some(lab) = minitalk_manifest::lab(&self.root)? {
+            units.push(Unit {
+                id: lab.manifest.id(),
+                package: lab.manifest.package(),
+                rel_dir: lab.dir_name.clone(),
+                key: lab.dir_name,
+                dir: lab.dir,
+                manifest: lab.manifest,
+            });
+        }
+        Ok(units)
     }
 
     /// The unit that `name` names: its id (`03`, or `3`), its package (`stage-03`) or its

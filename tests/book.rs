@@ -324,6 +324,8 @@ fn every_page_s_commands_run_as_shown_from_the_repository_root_in_order() {
                 };
                 let package = match binary.strip_prefix("stage").and_then(|b| b.get(..2)) {
                     Some(number) => format!("stage-{number}"),
+                    // The signals lab's programs, `lab-rt-queue` and the others.
+                    None if binary.starts_with("lab-") => "lab".to_owned(),
                     None => "stage-07".to_owned(), // `server`, `client`
                 };
                 if !built.contains(&(package.clone(), profile)) {
@@ -432,24 +434,25 @@ fn each_chapter_shows_its_exercises_hints_as_the_manifest_gives_them() {
     // The hints live in stage.toml (the learner tool gives them one at a time); the
     // chapter shows them all, collapsed. They must be the same words.
     let mut problems = Vec::new();
-    for stage in minitalk_manifest::stages(Path::new(ROOT)).unwrap() {
-        let chapter = Path::new(BOOK).join("src").join(&stage.manifest.chapter);
-        let text = fs::read_to_string(&chapter).unwrap();
+    // The stages and the lab; each of the lab's experiments has a chapter of its own.
+    for stage in minitalk_manifest::units(Path::new(ROOT)).unwrap() {
         for exercise in &stage.manifest.exercises {
+            let shown = stage.manifest.chapter_of(exercise);
+            let chapter = Path::new(BOOK).join("src").join(shown);
+            let text = fs::read_to_string(&chapter).unwrap();
             if !text.contains(&format!(
                 "<summary>Hints for <code>{}</code>",
                 exercise.name
             )) {
                 problems.push(format!(
-                    "{}: no collapsed hints for {:?}",
-                    stage.manifest.chapter, exercise.name
+                    "{shown}: no collapsed hints for {:?}",
+                    exercise.name
                 ));
             }
             for (index, hint) in exercise.hints.iter().enumerate() {
                 if !text.contains(&format!("{}. {hint}", index + 1)) {
                     problems.push(format!(
-                        "{}: hint {} of {:?} is not shown as stage.toml has it",
-                        stage.manifest.chapter,
+                        "{shown}: hint {} of {:?} is not shown as stage.toml has it",
                         index + 1,
                         exercise.name
                     ));

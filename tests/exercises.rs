@@ -172,22 +172,33 @@ fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
             }
         };
         let manifest = &stage.manifest;
-        let chapter = &manifest.chapter;
-        let chapter_text = fs::read_to_string(workspace.book_src().join(chapter));
-        if chapter_text.is_err() {
-            problems.push(format!(
-                "{}/{}: chapter {chapter:?} is not a file of book/src",
-                stage.rel_dir,
-                minitalk_manifest::FILE
-            ));
+        // The headings of a chapter (the unit's, or an exercise's own, as each experiment
+        // of the lab has), or a problem if it is not a file of the book.
+        let mut headings_of = |chapter: &str| -> Vec<String> {
+            let Ok(text) = fs::read_to_string(workspace.book_src().join(chapter)) else {
+                problems.push(format!(
+                    "{}/{}: chapter {chapter:?} is not a file of book/src",
+                    stage.rel_dir,
+                    minitalk_manifest::FILE
+                ));
+                return Vec::new();
+            };
+            text.lines()
+                .filter(|l| l.starts_with("##"))
+                .map(|l| l.trim_start_matches('#').trim().to_owned())
+                .collect()
+        };
+        let mut headings_by_chapter = std::collections::BTreeMap::new();
+        for chapter in std::iter::once(manifest.chapter.as_str()).chain(
+            manifest
+                .exercises
+                .iter()
+                .filter_map(|e| e.chapter.as_deref()),
+        ) {
+            if !headings_by_chapter.contains_key(chapter) {
+                headings_by_chapter.insert(chapter.to_owned(), headings_of(chapter));
+            }
         }
-        let headings: Vec<String> = chapter_text
-            .as_deref()
-            .unwrap_or("")
-            .lines()
-            .filter(|l| l.starts_with("##"))
-            .map(|l| l.trim_start_matches('#').trim().to_owned())
-            .collect();
         for exercise in &exercises {
             let Some(entry) = &exercise.spec else {
                 problems.push(format!(
@@ -206,6 +217,8 @@ fn every_exercise_has_hints_and_a_book_section_and_every_hint_an_exercise() {
             }
             // While a chapter has no sections yet it cannot be checked; once it has, every
             // exercise must point at one of them.
+            let chapter = manifest.chapter_of(entry);
+            let headings = &headings_by_chapter[chapter];
             if !headings.is_empty() && !headings.contains(&entry.section) {
                 problems.push(format!(
                     "{}: exercise {:?} points at section {:?}, which is not a heading of {chapter} (its headings: {headings:?})",

@@ -32,10 +32,11 @@ pub use harness::process::Process;
 pub use harness::programs::{Programs, binary_path};
 pub use harness::pty::PtyServer;
 pub use harness::server::Server;
+pub use harness::shell::Shell;
 // The harness modules that stages' tests use by name.
 pub use harness::report::{note, skip};
 pub use harness::{
-    affinity, canary, content, crowd, preempt, procfs, refusal, sandbox, stranger, unordered,
+    affinity, canary, content, crowd, preempt, procfs, refusal, run, sandbox, stranger, unordered,
 };
 
 /// The [`Programs`] of the stage whose tests call it: the server and client that its

@@ -4,6 +4,10 @@
 //! introduction, the benchmark, the learner tool, the test kit) either reads this file or
 //! is checked against it by the workspace's `tests/manifests.rs`.
 //!
+//! The signals lab (`lab/`, package `lab`) has one too. It is no stage: it names itself
+//! with `id = "lab"` instead of a `number`, and each of its `[[exercise]]`s is one
+//! experiment, with the chapter, program and test of its own (see [`Exercise`]).
+//!
 //! ```toml
 //! number = 3
 //! title = "every bit answered"            # the chapter is "Stage 03: every bit answered"
@@ -39,8 +43,14 @@ pub const FILE: &str = "stage.toml";
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// The stage's number: `stages/03-…`, package `stage-03`.
+    /// The stage's number: `stages/03-…`, package `stage-03`. Absent (read as 0) for a unit
+    /// that is not a stage: that one has an [`id`](Manifest::id) of its own instead.
+    #[serde(default)]
     pub number: u32,
+    /// The name of a unit that is not a stage, `"lab"`: its directory and package, and
+    /// what a learner types (`workbook start lab`). Exactly one of `number` and `id` is given.
+    #[serde(default, rename = "id")]
+    pub name: Option<String>,
     /// The chapter's title after `Stage 03: `.
     pub title: String,
     /// The one new idea, in a few words: the introduction's table and the package's
@@ -167,12 +177,35 @@ pub struct Exercise {
     /// From a nudge to nearly the answer.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// The chapter that teaches this part, relative to `book/src/`, when it is not the
+    /// unit's own (each experiment of the lab has a chapter of its own).
+    #[serde(default)]
+    pub chapter: Option<String>,
+    /// The program this part belongs to (each experiment of the lab is one program).
+    #[serde(default)]
+    pub program: Option<String>,
+    /// The test target (`tests/NAME.rs`) that checks this part alone.
+    #[serde(default)]
+    pub test: Option<String>,
 }
 
 impl Manifest {
     /// Parse the text of a `stage.toml`.
     pub fn parse(text: &str) -> Result<Manifest, String> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        match (table.contains_key("number"), table.contains_key("id")) {
+            (true, true) => {
+                return Err("give `number` (a stage) or `id` (the lab), not both".into());
+            }
+            (false, false) => return Err("missing `number` (a stage) or `id` (the lab)".into()),
+            _ => {}
+        }
         toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Whether this is a stage (it has a number), rather than the lab.
+    pub fn is_stage(&self) -> bool {
+        self.name.is_none()
     }
 
     /// Read `dir/stage.toml`.
@@ -183,25 +216,55 @@ impl Manifest {
         Manifest::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// The two-digit number, as a learner types it: `03`.
+    /// What a learner types: the two-digit number, `03`, or the lab's `lab`.
     pub fn id(&self) -> String {
-        format!("{:02}", self.number)
+        match &self.name {
+            Some(name) => name.clone(),
+            None => format!("{:02}", self.number),
+        }
     }
 
-    /// The package name: `stage-03`.
+    /// The package name: `stage-03`, or `lab`.
     pub fn package(&self) -> String {
-        format!("stage-{:02}", self.number)
+        match &self.name {
+            Some(name) => name.clone(),
+            None => format!("stage-{:02}", self.number),
+        }
     }
 
-    /// The chapter's full title: `Stage 03: every bit answered`.
+    /// The chapter's full title: `Stage 03: every bit answered`, or the lab's own title.
     pub fn full_title(&self) -> String {
-        format!("Stage {:02}: {}", self.number, self.title)
+        match &self.name {
+            Some(_) => self.title.clone(),
+            None => format!("Stage {:02}: {}", self.number, self.title),
+        }
+    }
+
+    /// The package's description in its `Cargo.toml`: `minitalk, stage 03: <idea>`, or
+    /// `minitalk, the signals lab: <idea>`.
+    pub fn description(&self) -> String {
+        match &self.name {
+            Some(_) => format!("minitalk, {}: {}", lower_first(&self.title), self.idea),
+            None => format!("minitalk, stage {:02}: {}", self.number, self.idea),
+        }
     }
 
     /// The exercise part called `name`.
     pub fn exercise(&self, name: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.name == name)
     }
+
+    /// The chapter that teaches `exercise`: its own, or the unit's.
+    pub fn chapter_of<'a>(&'a self, exercise: &'a Exercise) -> &'a str {
+        exercise.chapter.as_deref().unwrap_or(&self.chapter)
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 /// One stage directory and its manifest.
@@ -232,6 +295,36 @@ pub fn stages(root: &Path) -> Result<Vec<Stage>, String> {
     }
     stages.sort_by_key(|s| s.manifest.number);
     Ok(stages)
+}
+
+/// The directory of the signals lab, beside `stages/`.
+pub const LAB_DIR: &str = "lab";
+
+/// The signals lab, `root/lab/`, if it has a `stage.toml`.
+pub fn lab(root: &Path) -> Result<Option<Stage>, String> {
+    let dir = root.join(LAB_DIR);
+    if !dir.join(FILE).is_file() {
+        return Ok(None);
+    }
+    let manifest = Manifest::read(&dir)?;
+    if manifest.is_stage() {
+        return Err(format!(
+            "{}/{FILE} should say id = \"{LAB_DIR}\"",
+            dir.display()
+        ));
+    }
+    Ok(Some(Stage {
+        manifest,
+        dir_name: LAB_DIR.to_owned(),
+        dir,
+    }))
+}
+
+/// Every unit a learner can work on: the stages in order, then the lab.
+pub fn units(root: &Path) -> Result<Vec<Stage>, String> {
+    let mut units = stages(root)?;
+    units.extend(lab(root)?);
+    Ok(units)
 }
 
 #[cfg(test)]
@@ -279,6 +372,67 @@ mod tests {
         let bench: Bench = toml::from_str("label = 'x'\nsizes = [1]").unwrap();
         assert_eq!(bench.modes.len(), 1);
         assert_eq!(bench.modes[0].client_args, ["{target}", "{message}"]);
+    }
+
+    #[test]
+    fn the_lab_has_an_id_instead_of_a_number() {
+        let manifest = Manifest::parse(
+            r#"
+            id = "lab"
+            title = "The signals lab"
+            idea = "experiments"
+            chapter = "lab/index.md"
+            [programs]
+            others = ["lab-rt-queue"]
+            [[exercise]]
+            name = "rt-queue"
+            what = "send and take"
+            chapter = "lab/rt-queue.md"
+            program = "lab-rt-queue"
+            test = "rt_queue"
+            "#,
+        )
+        .unwrap();
+        assert!(!manifest.is_stage());
+        assert_eq!(manifest.id(), "lab");
+        assert_eq!(manifest.package(), "lab");
+        assert_eq!(manifest.full_title(), "The signals lab");
+        assert_eq!(
+            manifest.description(),
+            "minitalk, the signals lab: experiments"
+        );
+        let exercise = &manifest.exercises[0];
+        assert_eq!(manifest.chapter_of(exercise), "lab/rt-queue.md");
+        assert_eq!(exercise.program.as_deref(), Some("lab-rt-queue"));
+    }
+
+    #[test]
+    fn a_unit_has_a_number_or_an_id_but_not_both() {
+        let both = "number = 1\nid = 'lab'\ntitle = 't'\nidea = 'i'\nchapter = 'c'\n[programs]\n";
+        assert!(Manifest::parse(both).unwrap_err().contains("not both"));
+        let neither = "title = 't'\nidea = 'i'\nchapter = 'c'\n[programs]\n";
+        assert!(
+            Manifest::parse(neither)
+                .unwrap_err()
+                .contains("missing `number`")
+        );
+        let stage =
+            Manifest::parse("number = 3\ntitle = 't'\nidea = 'i'\nchapter = 'c'\n[programs]\n")
+                .unwrap();
+        assert!(stage.is_stage());
+        assert_eq!(stage.description(), "minitalk, stage 03: i");
+        assert_eq!(
+            stage.chapter_of(&Exercise {
+                name: "x".into(),
+                what: "w".into(),
+                section: String::new(),
+                hints: Vec::new(),
+                chapter: None,
+                program: None,
+                test: None,
+            }),
+            "c"
+        );
     }
 
     #[test]
