@@ -19,7 +19,7 @@ fn rate(rows: &[Row], mode: &str, size: usize) -> Option<f64> {
             r.stage.id == FINAL
                 && r.clients == 1
                 && r.size == size
-                && r.mode.map(|m| m.name) == Some(mode)
+                && r.mode.map(|m| m.name.as_str()) == Some(mode)
         })
         .and_then(Row::rate)
 }
@@ -53,7 +53,7 @@ pub fn evaluate(rows: &[Row], ceiling: Option<f64>) -> Vec<Goal> {
     for mode in ["classic", "payload"] {
         let growth = rows
             .iter()
-            .find(|r| r.stage.id == FINAL && r.size == MB && r.mode.map(|m| m.name) == Some(mode))
+            .find(|r| r.stage.id == FINAL && r.size == MB && r.mode.map(|m| m.name.as_str()) == Some(mode))
             .and_then(|r| match &r.outcome {
                 Outcome::Measured {
                     memory: Some(m), ..

@@ -6,7 +6,7 @@
 //! byte, and reports bytes per second as tables on stdout and, for a full run, as the
 //! tables, a CSV file and an SVG chart in the book's Performance chapter.
 //!
-//! What to run is described in `stages.rs`, one entry per stage.
+//! What to run is in each stage's `stage.toml`, under `[bench]` (see `stages.rs`).
 
 mod build_stages;
 mod ceiling;
@@ -55,6 +55,10 @@ fn main() {
             std::process::exit(2)
         });
     let progress = Progress::new(0);
+    let stages = stages::load(workspace).unwrap_or_else(|why| {
+        eprintln!("bench: {why}");
+        std::process::exit(1)
+    });
 
     let build_note = match options.build {
         true => {
@@ -83,7 +87,7 @@ fn main() {
     let mut ceiling = ceiling::Ceiling::new(c_program);
     ceiling.measure(options.n, options.runs, &progress);
 
-    let (single, concurrent) = measure_stages(&options, &bin_dir);
+    let (single, concurrent) = measure_stages(stages, &options, &bin_dir);
 
     progress.note("measuring the ceiling again, so that it stands for the whole run");
     ceiling.measure(options.n, options.runs, &progress);
@@ -154,7 +158,11 @@ fn main() {
 }
 
 /// Every selected stage: one client at a time, then several at once.
-fn measure_stages(options: &Options, bin_dir: &Path) -> (Vec<Row>, Vec<Row>) {
+fn measure_stages(
+    stages: &'static [stages::Stage],
+    options: &Options,
+    bin_dir: &Path,
+) -> (Vec<Row>, Vec<Row>) {
     let selection = Selection {
         stages: options.stages.clone(),
         sizes: options.sizes.clone(),
@@ -162,7 +170,7 @@ fn measure_stages(options: &Options, bin_dir: &Path) -> (Vec<Row>, Vec<Row>) {
         timeout: options.timeout,
         concurrency: options.concurrency,
     };
-    let stages = run::selected_stages(&selection);
+    let stages = run::selected_stages(stages, &selection);
     let mut single = Vec::new();
     let mut available = Vec::new();
     for stage in stages {
@@ -182,7 +190,7 @@ fn measure_stages(options: &Options, bin_dir: &Path) -> (Vec<Row>, Vec<Row>) {
         single.push(run::measure(job, bin_dir, &selection, &mut progress));
     }
     // Stages in order, whether or not they were available.
-    single.sort_by_key(|row| row.stage.id);
+    single.sort_by_key(|row| row.stage.number);
     let concurrent = concurrent_jobs
         .iter()
         .map(|job| run::measure(job, bin_dir, &selection, &mut progress))
@@ -205,13 +213,13 @@ fn chart(single: &[Row], concurrent: &[Row], ceiling: Option<f64>) -> String {
         .iter()
         .chain(concurrent)
         .map(|row| {
-            let mode = row.mode.map_or("", |m| m.name);
+            let mode = row.mode.map_or("", |m| m.name.as_str());
             let detail = match row.clients {
                 1 => mode.to_owned(),
                 n => format!("{mode}, {n} clients at once"),
             };
             chart::Bar {
-                group: format!("{} {}", row.stage.id, row.stage.idea),
+                group: format!("{} {}", row.stage.id, row.stage.label),
                 detail,
                 series: sizes.iter().position(|&s| s == row.size).unwrap_or(0),
                 value: match &row.outcome {

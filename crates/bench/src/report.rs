@@ -123,8 +123,8 @@ pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
         .iter()
         .map(|row| {
             let mut cells = vec![
-                format!("{} {}", row.stage.id, row.stage.idea),
-                row.mode.map_or("—", |m| m.name).to_owned(),
+                format!("{} {}", row.stage.id, row.stage.label),
+                row.mode.map_or("—", |m| m.name.as_str()).to_owned(),
                 size_cell(row),
             ];
             cells.extend(outcome_cells(row, ceiling));
@@ -150,19 +150,19 @@ pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
 pub fn transports(rows: &[Row]) -> String {
     let measured = |stage: &str, mode: &str, size: usize| {
         rows.iter()
-            .find(|r| r.stage.id == stage && r.size == size && r.mode.map(|m| m.name) == Some(mode))
+            .find(|r| r.stage.id == stage && r.size == size && r.mode.map(|m| m.name.as_str()) == Some(mode))
             .and_then(Row::rate)
     };
     // The newest signal stage with a classic figure: stage 07 once it exists.
     let classic_stage = rows
         .iter()
-        .filter(|r| r.stage.transport == Transport::Signals && r.rate().is_some())
-        .filter(|r| r.mode.map(|m| m.name) == Some("classic"))
-        .map(|r| r.stage.id)
+        .filter(|r| r.stage.bench.transport == Transport::Signals && r.rate().is_some())
+        .filter(|r| r.mode.map(|m| m.name.as_str()) == Some("classic"))
+        .map(|r| r.stage.id.as_str())
         .max();
     let mut sizes: Vec<usize> = rows
         .iter()
-        .filter(|r| r.stage.transport == Transport::Tcp)
+        .filter(|r| r.stage.bench.transport == Transport::Tcp)
         .map(|r| r.size)
         .filter(|&s| s > 0)
         .collect();
@@ -173,8 +173,8 @@ pub fn transports(rows: &[Row]) -> String {
     };
     let tcp_stage = rows
         .iter()
-        .find(|r| r.stage.transport == Transport::Tcp)
-        .map_or("08", |r| r.stage.id);
+        .find(|r| r.stage.bench.transport == Transport::Tcp)
+        .map_or("08", |r| r.stage.id.as_str());
     let cell = |rate: Option<f64>| rate.map_or("—".to_owned(), format_rate);
     let table: Vec<Vec<String>> = sizes
         .iter()
@@ -217,7 +217,7 @@ pub fn memory(rows: &[Row]) -> String {
             Outcome::Measured {
                 memory: Some(m), ..
             } => Some(vec![
-                format!("{} {}", row.stage.id, row.mode.map_or("", |m| m.name)),
+                format!("{} {}", row.stage.id, row.mode.map_or("", |m| m.name.as_str())),
                 format_size(row.size),
                 kilobytes(m.idle_rss),
                 kilobytes(m.idle_hwm),
@@ -255,13 +255,13 @@ pub fn concurrency(concurrent: &[Row], single: &[Row]) -> String {
                 .iter()
                 .find(|s| {
                     std::ptr::eq(s.stage, row.stage)
-                        && s.mode.map(|m| m.name) == row.mode.map(|m| m.name)
+                        && s.mode.map(|m| m.name.as_str()) == row.mode.map(|m| m.name.as_str())
                         && s.size == row.size
                 })
                 .and_then(Row::rate);
             let mut cells = vec![
-                format!("{} {}", row.stage.id, row.stage.idea),
-                row.mode.map_or("—", |m| m.name).to_owned(),
+                format!("{} {}", row.stage.id, row.stage.label),
+                row.mode.map_or("—", |m| m.name.as_str()).to_owned(),
                 format!("{} × {}", row.clients, format_size(row.size)),
             ];
             let outcome = outcome_cells(row, None);
@@ -407,8 +407,8 @@ pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
                 "stage"
             }
             .into(),
-            row.stage.id.into(),
-            row.mode.map_or("", |m| m.name).into(),
+            row.stage.id.clone(),
+            row.mode.map_or("", |m| m.name.as_str()).into(),
             if row.size > 0 {
                 row.size.to_string()
             } else {
@@ -445,7 +445,7 @@ fn csv_line(fields: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stages::STAGES;
+    use crate::stages::tests::stage;
 
     fn summary(median: f64) -> Summary {
         Summary {
@@ -458,8 +458,8 @@ mod tests {
 
     fn row(outcome: Outcome) -> Row {
         Row {
-            stage: &STAGES[2],
-            mode: Some(&STAGES[2].modes[0]),
+            stage: stage("03"),
+            mode: Some(&stage("03").bench.modes[0]),
             size: 10_000,
             clients: 1,
             outcome,
@@ -507,7 +507,7 @@ mod tests {
     #[test]
     fn a_missing_stage_says_so() {
         let rows = [Row {
-            stage: &STAGES[3],
+            stage: stage("04"),
             mode: None,
             size: 0,
             clients: 1,
@@ -520,9 +520,9 @@ mod tests {
 
     #[test]
     fn sockets_are_compared_with_the_newest_signal_stage() {
-        let measured = |stage: usize, rate: f64| Row {
-            stage: &STAGES[stage],
-            mode: Some(&STAGES[stage].modes[0]),
+        let measured = |id: &str, rate: f64| Row {
+            stage: stage(id),
+            mode: Some(&stage(id).bench.modes[0]),
             size: 10_000,
             clients: 1,
             outcome: Outcome::Measured {
@@ -531,9 +531,9 @@ mod tests {
             },
         };
         let table = transports(&[
-            measured(2, 5_000.0),
-            measured(5, 10_000.0),
-            measured(7, 1e7),
+            measured("03", 5_000.0),
+            measured("06", 10_000.0),
+            measured("08", 1e7),
         ]);
         let line = table.lines().nth(2).unwrap();
         assert!(table.contains("stage 06"), "{table}");
