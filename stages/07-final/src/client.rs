@@ -9,7 +9,7 @@ use nix::unistd::Pid;
 use crate::frame;
 use crate::protocol::{
     ACK, KEEP_ALIVE, KNOCK, Knock, Mode, NOTICE, Notice, ONE, RESEND_AFTER, RESEND_MAX, Refusal,
-    TICK, ZERO, chunk_signal,
+    TICK_PERIOD, ZERO, chunk_signal,
 };
 use crate::signals::{Event, Received, Signals, send, tick_every};
 
@@ -72,7 +72,7 @@ pub fn deliver(
 ) -> Result<Delivery, Failure> {
     let frame = frame::encode(message).ok_or(Failure::TooLong)?;
     let mut link = Link::new(signals, server, timeout);
-    tick_every(TICK);
+    tick_every(TICK_PERIOD);
     let knocked = Instant::now();
     link.take_turn(mode, watcher)?;
     let started = Instant::now();
@@ -111,9 +111,16 @@ struct Link<'s> {
     in_line: bool,
     /// Whether it ever did.
     waited: bool,
-    /// False when `exchange` is called again for the same signal after an answer that
-    /// was not the one we wait for: the signal is then not sent again at once.
-    send_now: bool,
+}
+
+/// Whether [`Link::exchange`] sends its signal before it waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Send {
+    /// The first time: send it, then wait.
+    Now,
+    /// Again after an answer that was not the one we wait for (stale, or "wait in
+    /// line"): the signal went out already, so only wait (and resend when that is late).
+    Later,
 }
 
 impl<'s> Link<'s> {
@@ -127,19 +134,19 @@ impl<'s> Link<'s> {
             items_answered: 0,
             in_line: false,
             waited: false,
-            send_now: true,
         }
     }
 
     /// Knock until the server gives us the turn (`ACK` 0).
     fn take_turn(&mut self, mode: Mode, watcher: &mut impl Watcher) -> Result<(), Failure> {
         let knock = Knock::new(mode).encode();
+        let mut send = Send::Now;
         loop {
-            match self.exchange(KNOCK, knock, "waiting for our turn")? {
+            match self.exchange(KNOCK, knock, send, "waiting for our turn")? {
                 Answer::Ack(0) => break,
                 Answer::Notice(Notice::Wait) => {
                     // Knock again only now and then, to check the server is still there.
-                    self.send_now = false;
+                    send = Send::Later;
                     self.in_line = true;
                     if !std::mem::replace(&mut self.waited, true) {
                         watcher.waiting_in_line();
@@ -147,7 +154,7 @@ impl<'s> Link<'s> {
                 }
                 Answer::Notice(Notice::Refused(why)) => return Err(Failure::Refused(why)),
                 // A late answer meant for something else: keep waiting.
-                Answer::Ack(_) | Answer::Notice(Notice::Done) => self.send_now = false,
+                Answer::Ack(_) | Answer::Notice(Notice::Done) => send = Send::Later,
             }
         }
         self.in_line = false;
@@ -199,8 +206,9 @@ impl<'s> Link<'s> {
     ) -> Result<(), Failure> {
         // The index of the item is what the server will ask for next.
         let expected_next = self.items_answered + 1;
+        let mut send = Send::Now;
         loop {
-            match self.exchange(signal, value, "sending")? {
+            match self.exchange(signal, value, send, "sending")? {
                 Answer::Ack(next) if next == expected_next && !last => {
                     self.items_answered = next;
                     return Ok(());
@@ -208,22 +216,23 @@ impl<'s> Link<'s> {
                 Answer::Notice(Notice::Done) if last => return Ok(()),
                 Answer::Notice(Notice::Refused(why)) => return Err(Failure::Refused(why)),
                 // A stale answer: not about this item. Wait for the right one.
-                _ => self.send_now = false,
+                _ => send = Send::Later,
             }
         }
     }
 
     // ANCHOR: exchange
-    /// Send `signal` with `value`, then wait for the server's answer. When none comes,
-    /// send it again, waiting twice as long each time, until `timeout` has passed
-    /// without any answer.
+    /// Send `signal` with `value` (unless `send` says it went out already), then wait
+    /// for the server's answer. When none comes, send it again, waiting twice as long
+    /// each time, until `timeout` has passed without any answer.
     fn exchange(
         &mut self,
         signal: Signal,
         value: u64,
+        send: Send,
         while_doing: &'static str,
     ) -> Result<Answer, Failure> {
-        if std::mem::replace(&mut self.send_now, true) {
+        if send == Send::Now {
             self.send(signal, value, while_doing)?;
         }
         // The clock is only read when the tick comes, not once per bit.

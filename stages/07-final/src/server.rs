@@ -18,7 +18,7 @@ use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
 use crate::frame::{ByteBuilder, FrameReceiver, Pushed};
-use crate::protocol::{ACK, Knock, Mode, NOTICE, Notice, ONE, Refusal, TICK, chunk_signal};
+use crate::protocol::{ACK, Knock, Mode, NOTICE, Notice, ONE, Refusal, TICK_PERIOD, chunk_signal};
 use crate::signals::{Event, Received, Signals, send, tick_every};
 
 /// After this long without a bit, the server checks whether the client still exists.
@@ -70,7 +70,8 @@ struct Turn {
 
 /// How a frame ended.
 enum Ending {
-    Printed(usize),
+    /// The checksum matched: the message, followed by its newline, to print.
+    Verified(Vec<u8>),
     Refused(Refusal, String),
 }
 
@@ -231,13 +232,7 @@ impl Server {
                     turn.client, self.config.max_bytes
                 ),
             )),
-            Pushed::Complete(Ok(message)) => {
-                // One write for the message and its newline: nothing can come between,
-                // and no other client's message can be half-printed, since there is
-                // only ever one turn.
-                write_all(1, &message);
-                Some(Ending::Printed(message.len() - 1))
-            }
+            Pushed::Complete(Ok(message)) => Some(Ending::Verified(message)),
             Pushed::Complete(Err(mismatch)) => Some(Ending::Refused(
                 Refusal::Checksum,
                 format!(
@@ -254,7 +249,12 @@ impl Server {
     fn end_frame(&mut self, ending: Ending, last: u64) {
         let client = self.turn.as_ref().expect("called during a turn").client;
         match ending {
-            Ending::Printed(length) => {
+            Ending::Verified(message) => {
+                // What the server is for. One write for the message and its newline:
+                // nothing can come between, and no other client's message can be
+                // half-printed, since there is only ever one turn.
+                write_all(1, &message);
+                let length = message.len() - 1;
                 self.last_done = Some((client, last));
                 let report = (!self.config.quiet)
                     .then(|| format!("{length} bytes from PID {client}, checksum verified"));
@@ -330,7 +330,7 @@ impl Server {
             quiet_since: Instant::now(),
         });
         if !self.ticking {
-            tick_every(TICK);
+            tick_every(TICK_PERIOD);
             self.ticking = true;
         }
         if send(client, ACK, 0).is_err() {
