@@ -19,6 +19,7 @@ mod options;
 mod pingpong;
 mod process;
 mod progress;
+mod quiet;
 mod report;
 mod run;
 mod size;
@@ -77,9 +78,12 @@ fn main() {
         .unwrap_or_else(|| workspace.join("target/release"));
 
     let machine = Machine::describe();
+    if options.into_book {
+        quiet::before_writing_the_book(&options, machine.cpus, &progress);
+    }
     let before = CpuSnapshot::now();
 
-    progress.note("measuring the ceiling (ping-pong of SIGUSR1)");
+    progress.note("measuring the ceilings (ping-pongs of SIGUSR1 and SIGUSR2)");
     let c_program = ceiling::compile_c(&here.join("c/pingpong.c"), &bin_dir);
     if let Err(why) = &c_program {
         progress.note(&format!("no C ping-pong: {why}"));
@@ -89,7 +93,7 @@ fn main() {
 
     let (single, concurrent) = measure_stages(stages, &options, &bin_dir);
 
-    progress.note("measuring the ceiling again, so that it stands for the whole run");
+    progress.note("measuring the ceilings again, so that they stand for the whole run");
     ceiling.measure(options.n, options.runs, &progress);
     let others_busy = CpuSnapshot::now().others_since(&before);
 
@@ -99,15 +103,14 @@ fn main() {
         others_busy,
         build_note,
     };
-    let ceiling_bps = ceiling.bytes_per_second();
-    let goals = goals::evaluate(&single, ceiling_bps);
+    let goals = goals::evaluate(&single, &concurrent, &ceiling);
     let sections = [
         ("machine.md", "Machine", report::machine(&machine, &setup)),
-        ("ceiling.md", "The ceiling", report::ceiling(&ceiling)),
+        ("ceiling.md", "The ceilings", report::ceiling(&ceiling)),
         (
             "stages.md",
             "Every stage",
-            report::stages(&single, ceiling_bps),
+            report::stages(&single, &ceiling),
         ),
         (
             "concurrency.md",
@@ -130,6 +133,10 @@ fn main() {
         println!("## {title}\n\n{text}");
     }
 
+    if options.into_book && !quiet::is_quiet(others_busy) {
+        progress.note(&quiet::busy_run(others_busy, machine.cpus));
+        std::process::exit(quiet::BUSY_EXIT);
+    }
     if let Some(dir) = &options.out {
         let files = sections
             .iter()
@@ -141,7 +148,7 @@ fn main() {
                 ),
                 (
                     "chart.svg".to_owned(),
-                    chart(&single, &concurrent, ceiling_bps),
+                    chart(&single, &concurrent, ceiling.classic()),
                 ),
             ]);
         match write_all(dir, files) {

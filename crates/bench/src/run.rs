@@ -107,7 +107,7 @@ pub fn plan(selection: &Selection, stages: &[&'static Stage]) -> (Vec<Job>, Vec<
                     clients: 1,
                 });
             }
-            if stage.bench.concurrency && selection.concurrency {
+            if stage.bench.concurrency && mode.concurrency && selection.concurrency {
                 let sizes = match selection.sizes.is_empty() {
                     true => &[CONCURRENT_SIZE][..],
                     false => &selection.sizes[..],

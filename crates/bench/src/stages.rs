@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-pub use minitalk_manifest::{Mode, Transport};
+pub use minitalk_manifest::{Ceiling, Mode, Transport};
 
 use crate::size::KB;
 

@@ -153,6 +153,10 @@ pub struct Mode {
     pub stdin: bool,
     /// Sizes for this mode only, instead of the stage's `sizes`.
     pub sizes: Option<Vec<usize>>,
+    /// Whether this mode runs several clients at once too, when the stage does
+    /// (`[bench] concurrency`); `false` for a mode that is only there for comparison.
+    #[serde(default = "yes")]
+    pub concurrency: bool,
     /// The ping-pong this mode is compared with: the one that does what the mode does
     /// per signal (how it sends, where the two processes run, how many signals travel
     /// at once).
@@ -187,12 +191,17 @@ fn one_bit() -> u32 {
     1
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn classic_mode() -> Vec<Mode> {
     vec![Mode {
         name: "classic".into(),
         client_args: vec!["{target}".into(), "{message}".into()],
         stdin: false,
         sizes: None,
+        concurrency: true,
         ceiling: Ceiling::Kill,
         bits: 1,
     }]
