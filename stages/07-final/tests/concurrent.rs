@@ -135,6 +135,7 @@ fn answer_wiped_out_at_the_client(options: &[&str]) {
 fn an_answer_wiped_out_at_the_client_is_given_again() {
     answer_wiped_out_at_the_client(&[]);
     answer_wiped_out_at_the_client(&["--payload"]);
+    answer_wiped_out_at_the_client(&["--payload", "--one-in-flight"]);
 }
 
 /// The server's "done" is wiped out at the client, for certain: a stranger's SIGUSR2 is
@@ -192,7 +193,9 @@ fn done_swallowed(options: &[&str]) {
 #[test]
 fn a_done_swallowed_by_a_stray_signal_is_said_again() {
     done_swallowed(&[]);
-    done_swallowed(&["--payload"]);
+    // The steps above wait for answers on SIGUSR1: one chunk in flight. Two in flight
+    // has its own test, in two_in_flight.rs.
+    done_swallowed(&["--payload", "--one-in-flight"]);
 }
 
 #[test]
