@@ -65,6 +65,31 @@ say 'each message cut to 40 bytes here'
 done_transcript
 stop server
 
+# --- where the classic mode runs: pinned, then with --no-pin ----------------------------
+# Each client sends 100 kB in the background; while it does, taskset shows where the kernel
+# lets each process run, and field 39 of /proc/PID/stat where it ran last.
+received() { [ "$(grep -c receiving "$log.err")" -ge "$1" ]; }
+start_server "$bin/server" "$log"
+{
+  echo "\$ taskset -pc $pid     # the server, before any client"
+  taskset -pc "$pid"
+  turns=0
+  for options in "" "--no-pin"; do
+    "$bin/client" --quiet $options "$pid" - < "$work/100k.txt" & client=$!
+    turns=$((turns + 1))
+    wait_until "the server to receive" received "$turns"
+    echo "\$ client $options${options:+ }$pid - < 100k.txt &     # PID $client; while it sends:"
+    echo "\$ taskset -pc $client; taskset -pc $pid"
+    taskset -pc "$client"; taskset -pc "$pid"
+    echo "\$ awk '{ print \$39 }' /proc/$client/stat /proc/$pid/stat     # the CPUs they ran on last"
+    awk '{ print $39 }' "/proc/$client/stat" "/proc/$pid/stat"
+    wait "$client"
+  done
+  echo "\$ taskset -pc $pid     # the server, after the turns"
+  taskset -pc "$pid"
+} > "$out/07-pinning.txt"
+kill "$server"; wait "$server" 2>/dev/null || true
+
 # --- the payload mode against a server that does not know it ------------------------------
 transcript 07-payload-refused
 terminal 1
