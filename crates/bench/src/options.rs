@@ -9,7 +9,7 @@ pub const USAGE: &str = "\
 usage: cargo run --release --bin bench -- [OPTIONS]
 
 Builds every stage (cargo build --release --workspace --bins), measures the signal
-ceiling (a Rust and a C ping-pong), then every stage end to end through its release
+ceilings (ping-pongs in Rust and in C), then every stage end to end through its release
 binaries. Tables on stdout, progress on stderr. A full run writes the results into the
 book (book/src/performance/), but only from a quiet machine: it measures how busy other
 programs keep the CPUs, refuses to start when they are busy (or waits, with
