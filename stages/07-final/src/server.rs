@@ -236,9 +236,8 @@ impl Server {
         match index.wrapping_sub(turn.next) % 4 {
             // The chunk we want; and the one after it, if it came first.
             0 => {
-                let mut chunks = vec![bits];
-                chunks.extend(turn.ahead.take());
-                for bits in chunks {
+                let ahead = turn.ahead.take();
+                for bits in std::iter::once(bits).chain(ahead) {
                     self.turn.as_mut().expect("a turn").next += 1;
                     if let Some(ending) = self.push_bits(bits, Tag::DATA_BITS) {
                         return self.end_frame(ending, got.value);
