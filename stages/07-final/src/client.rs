@@ -238,26 +238,43 @@ impl<'s> Link<'s> {
                 sent += 1;
             }
             match self.signals.wait() {
-                Event::Signal(got) => match self.answer(got) {
-                    Some(Answer::Ack(value)) => {
-                        let Some(next) = Tag::read_ack(value) else {
-                            continue; // the untagged ACK 0 of our turn, late
-                        };
-                        if next > answered && next <= total {
-                            answered = next;
-                            let bits = next * u64::from(Tag::DATA_BITS);
-                            watcher.progress((bits / 8).min(frame.len() as u64));
-                            // Progress: the clock of the resends starts again.
-                            (started, interval, resend_at) = (None, RESEND_AFTER, RESEND_AFTER);
+                Event::Signal(got) => {
+                    // The other signal's answer too, if it is pending, before anything is
+                    // sent again: an answer left unread would swallow the next one that
+                    // comes with its signal.
+                    let other = match got.signal {
+                        Signal::SIGUSR1 => Signal::SIGUSR2,
+                        _ => Signal::SIGUSR1,
+                    };
+                    let also = match self.signals.take_pending(other) {
+                        Some(Event::Signal(also)) => Some(also),
+                        _ => None,
+                    };
+                    for got in std::iter::once(got).chain(also) {
+                        match self.answer(got) {
+                            // (An untagged ACK is the late "your turn": not an answer.)
+                            Some(Answer::Ack(value)) => {
+                                if let Some(next) = Tag::read_ack(value)
+                                    && next > answered
+                                    && next <= total
+                                {
+                                    answered = next;
+                                    let bits = next * u64::from(Tag::DATA_BITS);
+                                    watcher.progress((bits / 8).min(frame.len() as u64));
+                                    // Progress: the clock of the resends starts again.
+                                    (started, interval, resend_at) =
+                                        (None, RESEND_AFTER, RESEND_AFTER);
+                                }
+                            }
+                            // Only once every chunk went: an earlier "done" is a stale one.
+                            Some(Answer::Notice(Notice::Done)) if sent == total => return Ok(()),
+                            Some(Answer::Notice(Notice::Refused(why))) => {
+                                return Err(Failure::Refused(why));
+                            }
+                            _ => {}
                         }
                     }
-                    // Only once every chunk went: an earlier "done" is a stale one.
-                    Some(Answer::Notice(Notice::Done)) if sent == total => return Ok(()),
-                    Some(Answer::Notice(Notice::Refused(why))) => {
-                        return Err(Failure::Refused(why));
-                    }
-                    _ => {}
-                },
+                }
                 Event::Tick => {
                     let now = Instant::now();
                     let waited = now - *started.get_or_insert(now);

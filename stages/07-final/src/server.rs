@@ -79,6 +79,8 @@ struct Turn {
     quiet_since: Instant,
     /// Two in flight: chunk `next + 1`, come before chunk `next` (its frame bits).
     ahead: Option<u64>,
+    /// Two in flight: `next` as we last said it (0: "your turn").
+    answered: u64,
 }
 
 /// How a frame ended.
@@ -244,9 +246,12 @@ impl Server {
                     }
                 }
                 let turn = self.turn.as_ref().expect("a turn");
-                // The last answer before "done" frees nothing: the client sent every
-                // chunk already. Leaving it out keeps it from merging with the "done".
-                if turn.next + 1 < turn.chunks().unwrap_or(u64::MAX) {
+                // An answer "I hold every chunk below n" lets the client send up to
+                // chunk n + 1. The one that would let it send nothing new (it may send
+                // every chunk already) is left out: pending at the client, unread, it
+                // could swallow the "done" that comes with the same signal.
+                let last = turn.chunks().unwrap_or(u64::MAX) - 1;
+                if (turn.next + 1).min(last) > turn.answered + 1 {
                     self.answer_two_in_flight(got.signal);
                 }
             }
@@ -260,7 +265,8 @@ impl Server {
     /// "I hold every chunk below `next`", with the signal of the chunk just taken: the
     /// next answer goes with the other one, so two answers in a row never merge.
     fn answer_two_in_flight(&mut self, signal: Signal) {
-        let turn = self.turn.as_ref().expect("called during a turn");
+        let turn = self.turn.as_mut().expect("called during a turn");
+        turn.answered = turn.next;
         // Before chunk 0 the copy is one of the knock: "your turn" was lost. Say it again
         // as it was said, untagged.
         let (signal, value) = match turn.next {
@@ -406,6 +412,7 @@ impl Server {
             next_at_tick: 0,
             quiet_since: Instant::now(),
             ahead: None,
+            answered: 0,
         });
         if mode == Mode::Classic {
             // A client that runs on one CPU asks, without a word, for us to come along.

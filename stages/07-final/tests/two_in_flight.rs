@@ -69,7 +69,11 @@ fn a_client_with_one_chunk_in_flight_is_served_as_before() {
     let (pending, client, mut server) =
         pending_after_the_turn(&programs, &["--one-in-flight"], SEVERAL);
     // Chunk 0 goes with SIGUSR2; chunk 1 waits for its answer.
-    assert_eq!(pending, SignalMask(1 << (Signal::SIGUSR2 as u32 - 1)));
+    assert_eq!(
+        pending,
+        SignalMask(1 << (Signal::SIGUSR2 as u32 - 1)),
+        "one chunk in flight: only chunk 0 (SIGUSR2) should be pending at the stopped server"
+    );
     server.resume();
     assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
     server.expect_message(format!("{SEVERAL}\n"));
@@ -131,4 +135,32 @@ fn a_done_swallowed_by_a_stray_signal_is_said_again() {
         "",
         "the server printed more after the message"
     );
+}
+
+/// The chunk after the one the server wants may come first (SIGUSR1 is taken before
+/// SIGUSR2): the server keeps it, and answers both at once when the one it wants comes.
+/// Here, for certain: chunks 0 and 1 of 3 are both pending when the server resumes.
+#[test]
+fn a_chunk_that_came_first_is_answered_with_the_one_before_it() {
+    let programs = common::programs();
+    if !common::own_programs_only(&programs, "two chunks in flight") {
+        return;
+    }
+    // 12 bytes and 8 of frame, 160 bits: three chunks of 63.
+    let (pending, client, mut server) = pending_after_the_turn(&programs, &[], "three chunks");
+    assert!(pending.contains(Signal::SIGUSR1) && pending.contains(Signal::SIGUSR2));
+    client.stop();
+    server.resume();
+    procfs::wait_until_taken(server.pid(), Signal::SIGUSR1, STARTUP);
+    procfs::wait_until_taken(server.pid(), Signal::SIGUSR2, STARTUP);
+    procfs::wait_for_state(server.pid(), 'S', STARTUP);
+    let answers = procfs::pending(client.pid()).expect("the client's pending signals");
+    assert!(
+        !answers.is_empty(),
+        "the server took chunks 0 and 1 of 3 and answered nothing: the client may not send \
+         chunk 2"
+    );
+    client.signal(Signal::SIGCONT);
+    assert!(client.wait(DEADLINE).success(), "{}", client.stderr.text());
+    server.expect_message("three chunks\n");
 }
