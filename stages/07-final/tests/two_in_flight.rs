@@ -126,6 +126,13 @@ fn a_done_swallowed_by_a_stray_signal_is_said_again() {
     procfs::wait_until_pending(client.pid(), Signal::SIGUSR2, STARTUP);
     server.resume();
     server.expect_message("done!!\n");
+    // The "done" merged with the stranger's signal only if the client, stopped, could
+    // not take that one first.
+    assert_eq!(
+        procfs::state(client.pid()),
+        Some('T'),
+        "the client was not held stopped while the server said done"
+    );
     client.signal(Signal::SIGCONT);
     let status = client.wait(DEADLINE);
     assert!(status.success(), "{status}: {}", client.stderr.text());
