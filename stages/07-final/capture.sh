@@ -68,27 +68,26 @@ stop server
 # --- where the classic mode runs: pinned, then with --no-pin ----------------------------
 # Each client sends 100 kB in the background; while it does, taskset shows where the kernel
 # lets each process run, and field 39 of /proc/PID/stat where it ran last.
-received() { [ "$(grep -c receiving "$log.err")" -ge "$1" ]; }
-start_server "$bin/server" "$log"
-{
-  echo "\$ taskset -pc $pid     # the server, before any client"
-  taskset -pc "$pid"
-  turns=0
-  for options in "" "--no-pin"; do
-    "$bin/client" --quiet $options "$pid" - < "$work/100k.txt" & client=$!
-    turns=$((turns + 1))
-    wait_until "the server to receive" received "$turns"
-    echo "\$ client $options${options:+ }$pid - < 100k.txt &     # PID $client; while it sends:"
-    echo "\$ taskset -pc $client; taskset -pc $pid"
-    taskset -pc "$client"; taskset -pc "$pid"
-    echo "\$ awk '{ print \$39 }' /proc/$client/stat /proc/$pid/stat     # the CPUs they ran on last"
-    awk '{ print $39 }' "/proc/$client/stat" "/proc/$pid/stat"
-    wait "$client"
-  done
-  echo "\$ taskset -pc $pid     # the server, after the turns"
-  taskset -pc "$pid"
-} > "$out/07-pinning.txt"
-kill "$server"; wait "$server" 2>/dev/null || true
+received() { [ "$(grep -c receiving "${outputs[server]}")" -ge "$1" ]; }
+transcript 07-pinning
+terminal 1
+serve server 'target/release/server'
+pid=$(pid_of server)
+terminal 2
+run "taskset -pc $pid     # the server, before any client"
+turns=0
+for options in "" "--no-pin "; do
+  background client "target/release/client --quiet $options$pid - < /tmp/100k.txt"
+  client=${pids[client]}
+  turns=$((turns + 1))
+  wait_until "the server to receive" received "$turns"
+  run "taskset -pc $client; taskset -pc $pid     # while it sends"
+  run "awk '{ print \$39 }' /proc/$client/stat /proc/$pid/stat     # where they ran last"
+  finish client
+done
+run "taskset -pc $pid     # the server, after the turns"
+done_transcript
+stop server
 
 # --- the payload mode against a server that does not know it ------------------------------
 transcript 07-payload-refused
