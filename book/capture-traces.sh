@@ -62,8 +62,9 @@ shot 05-timeout 'exit status: 6' 05 hello --timeout-ms 300 --stop-server-at 20 -
 # SIGUSR1 merges with a knock or a bit, which is sent again after 20 ms.
 shot 06-turns 'again \(resent ;; wait in line ;; your turn' 06 a b --stray 3 --bits 0..8 \
   --title 'stage 06: knocks, a turn, a wait in line, stray signals and a resend'
-# 07: payload mode: 64 bits of the frame per signal, the signal alternating.
-shot 07-payload 'messages confirmed' 07 --payload 'Hello, payload!' \
+# 07: payload mode, one chunk in flight: 64 bits of the frame per signal, the signal
+# alternating, each chunk answered before the next.
+shot 07-payload 'messages confirmed' 07 --payload --client-arg --one-in-flight 'Hello, payload!' \
   --title 'stage 07, payload mode: 64 bits per signal'
 
 # The tracing page: a summary and a timeline, as the tool prints them (the PIDs, which

@@ -65,6 +65,30 @@ say 'each message cut to 40 bytes here'
 done_transcript
 stop server
 
+# --- where the classic mode runs: pinned, then with --no-pin ----------------------------
+# Each client sends 100 kB in the background; while it does, taskset shows where the kernel
+# lets each process run, and field 39 of /proc/PID/stat where it ran last.
+received() { [ "$(grep -c receiving "${outputs[server]}")" -ge "$1" ]; }
+transcript 07-pinning
+terminal 1
+serve server 'target/release/server'
+pid=$(pid_of server)
+terminal 2
+run "taskset -pc $pid     # the server, before any client"
+turns=0
+for options in "" "--no-pin "; do
+  background client "target/release/client --quiet $options$pid - < /tmp/100k.txt"
+  client=${pids[client]}
+  turns=$((turns + 1))
+  wait_until "the server to receive" received "$turns"
+  run "taskset -pc $client; taskset -pc $pid     # while it sends"
+  run "awk '{ print \$39 }' /proc/$client/stat /proc/$pid/stat     # where they ran last"
+  finish client
+done
+run "taskset -pc $pid     # the server, after the turns"
+done_transcript
+stop server
+
 # --- the payload mode against a server that does not know it ------------------------------
 transcript 07-payload-refused
 terminal 1

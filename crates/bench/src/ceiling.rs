@@ -1,8 +1,13 @@
-//! The ceiling: how many SIGUSR1 round trips two processes manage per second.
+//! The ceilings: how many signal round trips two processes manage per second, in each of
+//! the ways the stages use signals.
 //!
 //! A protocol that sends one bit per signal and waits for an answer after each one pays
 //! for a full round trip per bit, so `round trips per second / 8` bytes per second is the
-//! most it can ever reach on this machine. Every stage's speed is compared with that.
+//! most it can ever reach on this machine; one that carries 64 bits in a `sigqueue` value
+//! can reach 8 bytes per round trip. Each stage's mode names in its `stage.toml` the
+//! ping-pong that does what it does per signal (`kill` or `sigqueue`, one CPU or
+//! wherever the scheduler puts the processes, one signal in flight or two), and is
+//! compared with that one.
 //!
 //! The same ping-pong written in C runs in the same benchmark, alternating with ours, so
 //! that the two can be compared under the same conditions.
@@ -13,26 +18,78 @@ use std::time::{Duration, Instant};
 
 use minitalk_kit::affinity::pin_to_shared_cpu;
 
-use crate::pingpong::{HELPER, Wait};
+use crate::pingpong::{HELPER, Way};
 use crate::process::Running;
 use crate::progress::Progress;
 use crate::size::grouped;
+use crate::stages::Ceiling as Kind;
 use crate::stats::{Summary, summarize};
 
-/// The variants measured: how each side waits, and whether both processes are pinned
-/// to one CPU. Unpinned is how the stages run (the scheduler places them); pinned shows
-/// how much cheaper a wake-up on the same CPU is than one that crosses to the other.
-pub const VARIANTS: [(Wait, bool); 3] = [
-    (Wait::Sigtimedwait, false),
-    (Wait::Sigsuspend, false),
-    (Wait::Sigtimedwait, true),
+/// One ping-pong: how the two sides send and wait, and whether both are pinned to one
+/// CPU (as `taskset -c N` would). Unpinned, the scheduler places them, and a wake-up
+/// usually crosses to the other CPU; pinned, every wake-up is a context switch on the
+/// same one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub way: Way,
+    pub one_cpu: bool,
+}
+
+/// Every variant measured, in the order of the table.
+pub const VARIANTS: [Variant; 7] = [
+    Variant::new(Way::Sigtimedwait, false),
+    Variant::new(Way::Sigsuspend, false),
+    Variant::new(Way::Sigtimedwait, true),
+    Variant::new(Way::Sigqueue, false),
+    Variant::new(Way::Sigqueue, true),
+    Variant::new(Way::TwoInFlight, false),
+    Variant::new(Way::TwoInFlight, true),
 ];
 
-/// One ping-pong variant and the rates it reached.
+impl Variant {
+    const fn new(way: Way, one_cpu: bool) -> Variant {
+        Variant { way, one_cpu }
+    }
+
+    /// The variant a stage's mode is compared with (`ceiling` in its `stage.toml`).
+    pub fn of(kind: Kind) -> Option<Variant> {
+        Some(match kind {
+            Kind::Kill => Variant::new(Way::Sigtimedwait, false),
+            Kind::KillOneCpu => Variant::new(Way::Sigtimedwait, true),
+            Kind::Sigqueue => Variant::new(Way::Sigqueue, false),
+            Kind::SigqueueOneCpu => Variant::new(Way::Sigqueue, true),
+            Kind::SigqueueTwoInFlight => Variant::new(Way::TwoInFlight, false),
+            Kind::None => return None,
+        })
+    }
+
+    /// For the tables.
+    pub fn describe(self) -> String {
+        let way = match self.way {
+            Way::Sigtimedwait => "kill, taken with sigtimedwait",
+            Way::Sigsuspend => "kill, handler + sigsuspend",
+            Way::Sigqueue => "sigqueue with a value",
+            Way::TwoInFlight => "sigqueue, two in flight",
+        };
+        match self.one_cpu {
+            true => format!("{way}, one CPU"),
+            false => way.to_owned(),
+        }
+    }
+
+    /// For the CSV: `sigqueue one-cpu`.
+    pub fn name(self) -> String {
+        match self.one_cpu {
+            true => format!("{} one-cpu", self.way.name()),
+            false => self.way.name().to_owned(),
+        }
+    }
+}
+
+/// One ping-pong variant in one language and the rates it reached.
 pub struct CeilingRow {
     pub language: &'static str,
-    pub wait: Wait,
-    pub pinned: bool,
+    pub variant: Variant,
     /// Round trips per second, one per run.
     rates: Vec<f64>,
     error: Option<String>,
@@ -57,16 +114,15 @@ pub struct Ceiling {
 const PINGPONG_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Ceiling {
-    /// Both variants in Rust, and in C if it compiled (`c_program`).
+    /// Every variant in Rust, and in C if it compiled (`c_program`).
     pub fn new(c_program: Result<PathBuf, String>) -> Ceiling {
         let mut rows = Vec::new();
-        for (wait, pinned) in VARIANTS {
+        for variant in VARIANTS {
             for language in ["Rust", "C"] {
                 if language == "Rust" || c_program.is_ok() {
                     rows.push(CeilingRow {
                         language,
-                        wait,
-                        pinned,
+                        variant,
                         rates: Vec::new(),
                         error: None,
                     });
@@ -90,21 +146,21 @@ impl Ceiling {
                 if row.error.is_some() {
                     continue;
                 }
+                let way = row.variant.way;
                 let mut command = match (row.language, &self.c_program) {
-                    ("C", Ok(program)) => c_command(program, row.wait, n),
-                    _ => rust_command(row.wait, n),
+                    ("C", Ok(program)) => c_command(program, way, n),
+                    _ => rust_command(way, n),
                 };
-                if row.pinned {
+                if row.variant.one_cpu {
                     // The forked child inherits the pinning: both ends share one CPU.
                     pin_to_shared_cpu(&mut command);
                 }
                 match run_pingpong(command, PINGPONG_TIMEOUT) {
                     Ok(rate) => {
                         progress.note(&format!(
-                            "ceiling {} {}{}, run {run}/{runs}: {} round trips/s",
+                            "ceiling {} {}, run {run}/{runs}: {} round trips/s",
                             row.language,
-                            row.wait.name(),
-                            if row.pinned { " (one CPU)" } else { "" },
+                            row.variant.describe(),
                             grouped(rate)
                         ));
                         row.rates.push(rate);
@@ -113,7 +169,7 @@ impl Ceiling {
                         progress.note(&format!(
                             "ceiling {} {} FAILED: {why}",
                             row.language,
-                            row.wait.name()
+                            row.variant.describe()
                         ));
                         row.error = Some(why);
                     }
@@ -122,22 +178,28 @@ impl Ceiling {
         }
     }
 
-    pub fn row(&self, language: &str, wait: Wait, pinned: bool) -> Option<&CeilingRow> {
+    pub fn row(&self, language: &str, variant: Variant) -> Option<&CeilingRow> {
         self.rows
             .iter()
-            .find(|row| row.language == language && row.wait == wait && row.pinned == pinned)
+            .find(|row| row.language == language && row.variant == variant)
     }
 
-    pub fn round_trips(&self, language: &str, wait: Wait, pinned: bool) -> Option<Summary> {
-        self.row(language, wait, pinned)
+    pub fn round_trips(&self, language: &str, variant: Variant) -> Option<Summary> {
+        self.row(language, variant)
             .and_then(|row| row.result().ok())
     }
 
-    /// The ceiling every stage is compared with: our synchronous ping-pong, one bit per
-    /// round trip, in bytes per second.
-    pub fn bytes_per_second(&self) -> Option<f64> {
-        self.round_trips("Rust", Wait::Sigtimedwait, false)
-            .map(|s| s.median / 8.0)
+    /// A ceiling in bytes per second: our ping-pong of that `kind`, each round trip
+    /// standing for `bits` bits of message.
+    pub fn bytes_per_second(&self, kind: Kind, bits: u32) -> Option<f64> {
+        let variant = Variant::of(kind)?;
+        self.round_trips("Rust", variant)
+            .map(|s| s.median * f64::from(bits) / 8.0)
+    }
+
+    /// The classic ceiling the chart draws: `kill`, one bit per round trip, unpinned.
+    pub fn classic(&self) -> Option<f64> {
+        self.bytes_per_second(Kind::Kill, 1)
     }
 }
 
@@ -190,25 +252,37 @@ fn parse_result(stdout: &str) -> Option<f64> {
 }
 
 /// The command that runs our own ping-pong in a fresh helper process.
-fn rust_command(wait: Wait, n: u64) -> Command {
+fn rust_command(way: Way, n: u64) -> Command {
     // Our own executable, started again as the single-threaded helper. Through
     // /proc/self/exe, not its path: the build step may have replaced the file on disk
     // since we started, and the helper must be the same program as we are.
     let mut command = Command::new("/proc/self/exe");
-    command.args([HELPER, wait.name(), &n.to_string()]);
+    command.args([HELPER, way.name(), &n.to_string()]);
     command
 }
 
 /// The command that runs the C ping-pong compiled at `program`.
-fn c_command(program: &Path, wait: Wait, n: u64) -> Command {
+fn c_command(program: &Path, way: Way, n: u64) -> Command {
     let mut command = Command::new(program);
-    command.args([wait.name(), &n.to_string()]);
+    command.args([way.name(), &n.to_string()]);
     command
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+
+    /// A ceiling as if our ping-pong of `kind` had measured `round_trips` per second.
+    pub fn measured(kind: Kind, round_trips: f64) -> Ceiling {
+        let mut ceiling = Ceiling::new(Err("not compiled".to_owned()));
+        let variant = Variant::of(kind).unwrap();
+        for row in &mut ceiling.rows {
+            if row.variant == variant {
+                row.rates.push(round_trips);
+            }
+        }
+        ceiling
+    }
 
     #[test]
     fn reads_the_result_line() {

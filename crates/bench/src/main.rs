@@ -6,7 +6,7 @@
 //! byte, and reports bytes per second as tables on stdout and, for a full run, as the
 //! tables, a CSV file and an SVG chart in the book's Performance chapter.
 //!
-//! What to run is described in `stages.rs`, one entry per stage.
+//! What to run is in each stage's `stage.toml`, under `[bench]` (see `stages.rs`).
 
 mod build_stages;
 mod ceiling;
@@ -19,6 +19,7 @@ mod options;
 mod pingpong;
 mod process;
 mod progress;
+mod quiet;
 mod report;
 mod run;
 mod size;
@@ -55,6 +56,10 @@ fn main() {
             std::process::exit(2)
         });
     let progress = Progress::new(0);
+    let stages = stages::load(workspace).unwrap_or_else(|why| {
+        eprintln!("bench: {why}");
+        std::process::exit(1)
+    });
 
     let build_note = match options.build {
         true => {
@@ -73,9 +78,12 @@ fn main() {
         .unwrap_or_else(|| workspace.join("target/release"));
 
     let machine = Machine::describe();
+    if options.into_book {
+        quiet::before_writing_the_book(&options, machine.cpus, &progress);
+    }
     let before = CpuSnapshot::now();
 
-    progress.note("measuring the ceiling (ping-pong of SIGUSR1)");
+    progress.note("measuring the ceilings (ping-pongs of SIGUSR1 and SIGUSR2)");
     let c_program = ceiling::compile_c(&here.join("c/pingpong.c"), &bin_dir);
     if let Err(why) = &c_program {
         progress.note(&format!("no C ping-pong: {why}"));
@@ -83,9 +91,9 @@ fn main() {
     let mut ceiling = ceiling::Ceiling::new(c_program);
     ceiling.measure(options.n, options.runs, &progress);
 
-    let (single, concurrent) = measure_stages(&options, &bin_dir);
+    let (single, concurrent) = measure_stages(stages, &options, &bin_dir);
 
-    progress.note("measuring the ceiling again, so that it stands for the whole run");
+    progress.note("measuring the ceilings again, so that they stand for the whole run");
     ceiling.measure(options.n, options.runs, &progress);
     let others_busy = CpuSnapshot::now().others_since(&before);
 
@@ -95,15 +103,14 @@ fn main() {
         others_busy,
         build_note,
     };
-    let ceiling_bps = ceiling.bytes_per_second();
-    let goals = goals::evaluate(&single, ceiling_bps);
+    let goals = goals::evaluate(&single, &concurrent, &ceiling);
     let sections = [
         ("machine.md", "Machine", report::machine(&machine, &setup)),
-        ("ceiling.md", "The ceiling", report::ceiling(&ceiling)),
+        ("ceiling.md", "The ceilings", report::ceiling(&ceiling)),
         (
             "stages.md",
             "Every stage",
-            report::stages(&single, ceiling_bps),
+            report::stages(&single, &ceiling),
         ),
         (
             "concurrency.md",
@@ -126,6 +133,10 @@ fn main() {
         println!("## {title}\n\n{text}");
     }
 
+    if options.into_book && !quiet::is_quiet(others_busy) {
+        progress.note(&quiet::busy_run(others_busy, machine.cpus));
+        std::process::exit(quiet::BUSY_EXIT);
+    }
     if let Some(dir) = &options.out {
         let files = sections
             .iter()
@@ -137,7 +148,7 @@ fn main() {
                 ),
                 (
                     "chart.svg".to_owned(),
-                    chart(&single, &concurrent, ceiling_bps),
+                    chart(&single, &concurrent, ceiling.classic()),
                 ),
             ]);
         match write_all(dir, files) {
@@ -154,7 +165,11 @@ fn main() {
 }
 
 /// Every selected stage: one client at a time, then several at once.
-fn measure_stages(options: &Options, bin_dir: &Path) -> (Vec<Row>, Vec<Row>) {
+fn measure_stages(
+    stages: &'static [stages::Stage],
+    options: &Options,
+    bin_dir: &Path,
+) -> (Vec<Row>, Vec<Row>) {
     let selection = Selection {
         stages: options.stages.clone(),
         sizes: options.sizes.clone(),
@@ -162,7 +177,7 @@ fn measure_stages(options: &Options, bin_dir: &Path) -> (Vec<Row>, Vec<Row>) {
         timeout: options.timeout,
         concurrency: options.concurrency,
     };
-    let stages = run::selected_stages(&selection);
+    let stages = run::selected_stages(stages, &selection);
     let mut single = Vec::new();
     let mut available = Vec::new();
     for stage in stages {
@@ -182,7 +197,7 @@ fn measure_stages(options: &Options, bin_dir: &Path) -> (Vec<Row>, Vec<Row>) {
         single.push(run::measure(job, bin_dir, &selection, &mut progress));
     }
     // Stages in order, whether or not they were available.
-    single.sort_by_key(|row| row.stage.id);
+    single.sort_by_key(|row| row.stage.number);
     let concurrent = concurrent_jobs
         .iter()
         .map(|job| run::measure(job, bin_dir, &selection, &mut progress))
@@ -205,13 +220,13 @@ fn chart(single: &[Row], concurrent: &[Row], ceiling: Option<f64>) -> String {
         .iter()
         .chain(concurrent)
         .map(|row| {
-            let mode = row.mode.map_or("", |m| m.name);
+            let mode = row.mode.map_or("", |m| m.name.as_str());
             let detail = match row.clients {
                 1 => mode.to_owned(),
                 n => format!("{mode}, {n} clients at once"),
             };
             chart::Bar {
-                group: format!("{} {}", row.stage.id, row.stage.idea),
+                group: format!("{} {}", row.stage.id, row.stage.label),
                 detail,
                 series: sizes.iter().position(|&s| s == row.size).unwrap_or(0),
                 value: match &row.outcome {

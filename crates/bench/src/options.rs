@@ -9,9 +9,12 @@ pub const USAGE: &str = "\
 usage: cargo run --release --bin bench -- [OPTIONS]
 
 Builds every stage (cargo build --release --workspace --bins), measures the signal
-ceiling (a Rust and a C ping-pong), then every stage end to end through its release
+ceilings (ping-pongs in Rust and in C), then every stage end to end through its release
 binaries. Tables on stdout, progress on stderr. A full run writes the results into the
-book (book/src/performance/); a partial run writes them only with --out.
+book (book/src/performance/), but only from a quiet machine: it measures how busy other
+programs keep the CPUs, refuses to start when they are busy (or waits, with
+--wait-for-quiet), and writes nothing when they were busy during the run (exit code 3).
+A partial run writes the results only with --out.
 
 options:
   --stage ID      only this stage (01 … 08; repeat for several)
@@ -21,8 +24,10 @@ options:
   --timeout SECS  a transfer taking longer counts as failed (default 300)
   --no-concurrency   skip the several-clients-at-once rows
   --no-build      do not run cargo build first (use the binaries already built)
-  --out DIR       write the tables, CSV and SVG there
+  --out DIR       write the tables, CSV and SVG there (whatever the load)
   --no-write      write nothing, print only
+  --wait-for-quiet MINUTES   before a run that writes into the book, wait up to this
+                  long for the machine to be quiet instead of refusing at once
   -h, --help      this text";
 
 #[derive(Debug)]
@@ -36,6 +41,10 @@ pub struct Options {
     pub build: bool,
     /// Where to write the results; `None`: nowhere.
     pub out: Option<PathBuf>,
+    /// Whether `out` is the book (the default of a full run): only from a quiet machine.
+    pub into_book: bool,
+    /// How long to wait for a quiet machine before a run that writes into the book.
+    pub wait_for_quiet: Duration,
 }
 
 impl Options {
@@ -50,6 +59,8 @@ impl Options {
             concurrency: true,
             build: true,
             out: None,
+            into_book: false,
+            wait_for_quiet: Duration::ZERO,
         };
         let mut out = None;
         let mut write = true;
@@ -77,10 +88,15 @@ impl Options {
                 "--no-build" => options.build = false,
                 "--out" => out = Some(PathBuf::from(value("a directory")?)),
                 "--no-write" => write = false,
+                "--wait-for-quiet" => {
+                    let minutes = positive(&value("minutes")?, arg)? as u64;
+                    options.wait_for_quiet = Duration::from_secs(60 * minutes);
+                }
                 other => return Err(format!("unknown option {other:?}")),
             }
         }
         let partial = !options.stages.is_empty() || !options.sizes.is_empty();
+        let out_given = out.clone();
         options.out = match (write, out) {
             (false, _) => None,
             (true, Some(dir)) => Some(dir),
@@ -88,6 +104,7 @@ impl Options {
             (true, None) if partial => None,
             (true, None) => Some(default_out),
         };
+        options.into_book = write && out_given.is_none() && !partial;
         Ok(options)
     }
 }
@@ -111,6 +128,13 @@ mod tests {
     #[test]
     fn a_full_run_writes_into_the_book_and_a_partial_one_does_not() {
         assert_eq!(parse(&[]).unwrap().out, Some(PathBuf::from("book")));
+        assert!(parse(&[]).unwrap().into_book);
+        assert!(!parse(&["--out", "x"]).unwrap().into_book);
+        assert!(!parse(&["--no-write"]).unwrap().into_book);
+        assert_eq!(
+            parse(&["--wait-for-quiet", "30"]).unwrap().wait_for_quiet,
+            Duration::from_secs(1800)
+        );
         assert_eq!(parse(&["--stage", "07"]).unwrap().out, None);
         assert_eq!(
             parse(&["--size", "1k", "--out", "x"]).unwrap().out,

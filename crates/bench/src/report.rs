@@ -1,8 +1,8 @@
 //! The results as markdown tables (stdout and the book) and as CSV.
 
-use crate::ceiling::{Ceiling, VARIANTS};
+use crate::ceiling::{Ceiling, VARIANTS, Variant};
 use crate::machine::Machine;
-use crate::pingpong::Wait;
+use crate::pingpong::Way;
 use crate::run::{Outcome, Row};
 use crate::size::{format_rate, format_size, grouped, three_digits};
 use crate::stages::Transport;
@@ -56,16 +56,20 @@ pub fn machine(machine: &Machine, setup: &Setup) -> String {
 
 pub fn ceiling(ceiling: &Ceiling) -> String {
     let mut rows = Vec::new();
-    for (wait, pinned) in VARIANTS {
-        let rust = ceiling.round_trips("Rust", wait, pinned);
-        let c = ceiling.round_trips("C", wait, pinned);
+    for variant in VARIANTS {
+        let rust = ceiling.round_trips("Rust", variant);
+        let c = ceiling.round_trips("C", variant);
         let error = |language: &str| {
             ceiling
-                .row(language, wait, pinned)
+                .row(language, variant)
                 .and_then(|r| r.result().err())
         };
+        let carries = match variant.way {
+            Way::Sigtimedwait | Way::Sigsuspend => 1.0,
+            Way::Sigqueue | Way::TwoInFlight => 64.0,
+        };
         rows.push(vec![
-            describe_variant(wait, pinned).to_owned(),
+            variant.describe(),
             rust.map_or_else(
                 || format!("FAILED: {}", error("Rust").unwrap_or_default()),
                 |s| grouped(s.median),
@@ -73,7 +77,7 @@ pub fn ceiling(ceiling: &Ceiling) -> String {
             rust.map_or_else(String::new, |s| {
                 format!("{}–{}", grouped(s.min), grouped(s.max))
             }),
-            rust.map_or_else(String::new, |s| format_rate(s.median / 8.0)),
+            rust.map_or_else(String::new, |s| format_rate(s.median * carries / 8.0)),
             match (c, error("C")) {
                 (Some(s), _) => grouped(s.median),
                 (None, Some(why)) => format!("FAILED: {why}"),
@@ -87,47 +91,52 @@ pub fn ceiling(ceiling: &Ceiling) -> String {
     }
     let mut out = markdown(
         &[
-            ("Ping-pong of SIGUSR1", Align::Left),
+            ("Ping-pong", Align::Left),
             ("Round trips/s (Rust)", Align::Right),
             ("min–max", Align::Right),
-            ("1 bit per round trip", Align::Right),
+            ("As a ceiling", Align::Right),
             ("Round trips/s (C)", Align::Right),
             ("Rust ÷ C", Align::Right),
         ],
         &rows,
     );
+    out.push_str(
+        "\n*As a ceiling*: one bit per round trip for `kill` (the signal\'s number is the \
+         bit), 64 bits for `sigqueue` (the value).\n",
+    );
     if let Some(why) = ceiling.c_missing() {
         out.push_str(&format!("\nThe C ping-pong did not run: {why}.\n"));
-    }
-    if let Some(bytes) = ceiling.bytes_per_second() {
-        out.push_str(&format!(
-            "\nThe ceiling the stages are compared with below: **{}** (the first row).\n",
-            format_rate(bytes)
-        ));
     }
     out
 }
 
-fn describe_variant(wait: Wait, pinned: bool) -> &'static str {
-    match (wait, pinned) {
-        (Wait::Sigtimedwait, false) => "blocked, taken with sigtimedwait",
-        (Wait::Sigsuspend, false) => "handler + sigsuspend",
-        (Wait::Sigtimedwait, true) => "sigtimedwait, both pinned to one CPU",
-        (Wait::Sigsuspend, true) => "sigsuspend, both pinned to one CPU",
-    }
+/// The ceiling `row`'s mode is compared with, in bytes per second, and its name.
+pub fn ceiling_of(row: &Row, ceiling: &Ceiling) -> Option<(f64, String)> {
+    let mode = row.mode?;
+    let variant = Variant::of(mode.ceiling)?;
+    let bytes = ceiling.bytes_per_second(mode.ceiling, mode.bits)?;
+    Some((bytes, variant.describe()))
 }
 
-/// Every stage, one row per mode and size.
-pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
+/// Every stage, one row per mode and size, each against the ceiling of its own kind.
+pub fn stages(rows: &[Row], ceiling: &Ceiling) -> String {
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
+            let against = ceiling_of(row, ceiling);
             let mut cells = vec![
-                format!("{} {}", row.stage.id, row.stage.idea),
-                row.mode.map_or("—", |m| m.name).to_owned(),
+                format!("{} {}", row.stage.id, row.stage.label),
+                row.mode.map_or("—", |m| m.name.as_str()).to_owned(),
                 size_cell(row),
             ];
-            cells.extend(outcome_cells(row, ceiling));
+            let [rate, range, share, delivery] =
+                outcome_cells(row, against.as_ref().map(|(bytes, _)| *bytes));
+            cells.extend([rate, range]);
+            cells.push(match (&against, share.is_empty()) {
+                (Some((_, name)), false) => name.clone(),
+                _ => String::new(),
+            });
+            cells.extend([share, delivery]);
             cells
         })
         .collect();
@@ -138,7 +147,8 @@ pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
             ("Size", Align::Right),
             ("Bytes/s (median)", Align::Right),
             ("min–max", Align::Right),
-            ("% of ceiling", Align::Right),
+            ("Compared with", Align::Left),
+            ("% of that ceiling", Align::Right),
             ("Delivery", Align::Left),
         ],
         &table,
@@ -150,19 +160,23 @@ pub fn stages(rows: &[Row], ceiling: Option<f64>) -> String {
 pub fn transports(rows: &[Row]) -> String {
     let measured = |stage: &str, mode: &str, size: usize| {
         rows.iter()
-            .find(|r| r.stage.id == stage && r.size == size && r.mode.map(|m| m.name) == Some(mode))
+            .find(|r| {
+                r.stage.id == stage
+                    && r.size == size
+                    && r.mode.map(|m| m.name.as_str()) == Some(mode)
+            })
             .and_then(Row::rate)
     };
     // The newest signal stage with a classic figure: stage 07 once it exists.
     let classic_stage = rows
         .iter()
-        .filter(|r| r.stage.transport == Transport::Signals && r.rate().is_some())
-        .filter(|r| r.mode.map(|m| m.name) == Some("classic"))
-        .map(|r| r.stage.id)
+        .filter(|r| r.stage.bench.transport == Transport::Signals && r.rate().is_some())
+        .filter(|r| r.mode.map(|m| m.name.as_str()) == Some("classic"))
+        .map(|r| r.stage.id.as_str())
         .max();
     let mut sizes: Vec<usize> = rows
         .iter()
-        .filter(|r| r.stage.transport == Transport::Tcp)
+        .filter(|r| r.stage.bench.transport == Transport::Tcp)
         .map(|r| r.size)
         .filter(|&s| s > 0)
         .collect();
@@ -173,8 +187,8 @@ pub fn transports(rows: &[Row]) -> String {
     };
     let tcp_stage = rows
         .iter()
-        .find(|r| r.stage.transport == Transport::Tcp)
-        .map_or("08", |r| r.stage.id);
+        .find(|r| r.stage.bench.transport == Transport::Tcp)
+        .map_or("08", |r| r.stage.id.as_str());
     let cell = |rate: Option<f64>| rate.map_or("—".to_owned(), format_rate);
     let table: Vec<Vec<String>> = sizes
         .iter()
@@ -217,7 +231,11 @@ pub fn memory(rows: &[Row]) -> String {
             Outcome::Measured {
                 memory: Some(m), ..
             } => Some(vec![
-                format!("{} {}", row.stage.id, row.mode.map_or("", |m| m.name)),
+                format!(
+                    "{} {}",
+                    row.stage.id,
+                    row.mode.map_or("", |m| m.name.as_str())
+                ),
                 format_size(row.size),
                 kilobytes(m.idle_rss),
                 kilobytes(m.idle_hwm),
@@ -255,13 +273,13 @@ pub fn concurrency(concurrent: &[Row], single: &[Row]) -> String {
                 .iter()
                 .find(|s| {
                     std::ptr::eq(s.stage, row.stage)
-                        && s.mode.map(|m| m.name) == row.mode.map(|m| m.name)
+                        && s.mode.map(|m| m.name.as_str()) == row.mode.map(|m| m.name.as_str())
                         && s.size == row.size
                 })
                 .and_then(Row::rate);
             let mut cells = vec![
-                format!("{} {}", row.stage.id, row.stage.idea),
-                row.mode.map_or("—", |m| m.name).to_owned(),
+                format!("{} {}", row.stage.id, row.stage.label),
+                row.mode.map_or("—", |m| m.name.as_str()).to_owned(),
                 format!("{} × {}", row.clients, format_size(row.size)),
             ];
             let outcome = outcome_cells(row, None);
@@ -367,10 +385,7 @@ pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
         out.push_str(&csv_line(&[
             "ceiling".into(),
             row.language.into(),
-            match row.pinned {
-                true => format!("{} one-cpu", row.wait.name()),
-                false => row.wait.name().into(),
-            },
+            row.variant.name(),
             String::new(),
             "2".into(),
             s.map_or(String::new(), |s| s.count.to_string()),
@@ -407,8 +422,8 @@ pub fn csv(ceiling: &Ceiling, single: &[Row], concurrent: &[Row]) -> String {
                 "stage"
             }
             .into(),
-            row.stage.id.into(),
-            row.mode.map_or("", |m| m.name).into(),
+            row.stage.id.clone(),
+            row.mode.map_or("", |m| m.name.as_str()).into(),
             if row.size > 0 {
                 row.size.to_string()
             } else {
@@ -445,7 +460,8 @@ fn csv_line(fields: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stages::STAGES;
+    use crate::ceiling::tests::measured;
+    use crate::stages::tests::stage;
 
     fn summary(median: f64) -> Summary {
         Summary {
@@ -458,8 +474,8 @@ mod tests {
 
     fn row(outcome: Outcome) -> Row {
         Row {
-            stage: &STAGES[2],
-            mode: Some(&STAGES[2].modes[0]),
+            stage: stage("03"),
+            mode: Some(&stage("03").bench.modes[0]),
             size: 10_000,
             clients: 1,
             outcome,
@@ -473,7 +489,7 @@ mod tests {
             failed: 2,
             runs: 3,
         })];
-        let table = stages(&rows, Some(10_000.0));
+        let table = stages(&rows, &measured(crate::stages::Ceiling::Kill, 80_000.0));
         let line = table.lines().nth(2).unwrap();
         assert!(line.contains("FAILED in 2 of 3 runs"), "{line}");
         assert!(
@@ -490,13 +506,14 @@ mod tests {
                 rate: summary(5_000.0),
                 memory: None,
             })],
-            Some(10_000.0),
+            &measured(crate::stages::Ceiling::Kill, 80_000.0),
         );
         let line = table.lines().nth(2).unwrap();
         for part in [
             "5 kB/s",
             "4.5–5.5 kB/s",
             "50%",
+            "kill, taken with sigtimedwait",
             "correct, 3/3 runs",
             "10 kB",
         ] {
@@ -507,22 +524,22 @@ mod tests {
     #[test]
     fn a_missing_stage_says_so() {
         let rows = [Row {
-            stage: &STAGES[3],
+            stage: stage("04"),
             mode: None,
             size: 0,
             clients: 1,
             outcome: Outcome::NotAvailable("not built: stage04-server".into()),
         }];
-        let table = stages(&rows, None);
+        let table = stages(&rows, &measured(crate::stages::Ceiling::Kill, 80_000.0));
         assert!(table.contains("not available"), "{table}");
         assert!(table.contains("not built: stage04-server"), "{table}");
     }
 
     #[test]
     fn sockets_are_compared_with_the_newest_signal_stage() {
-        let measured = |stage: usize, rate: f64| Row {
-            stage: &STAGES[stage],
-            mode: Some(&STAGES[stage].modes[0]),
+        let measured = |id: &str, rate: f64| Row {
+            stage: stage(id),
+            mode: Some(&stage(id).bench.modes[0]),
             size: 10_000,
             clients: 1,
             outcome: Outcome::Measured {
@@ -531,9 +548,9 @@ mod tests {
             },
         };
         let table = transports(&[
-            measured(2, 5_000.0),
-            measured(5, 10_000.0),
-            measured(7, 1e7),
+            measured("03", 5_000.0),
+            measured("06", 10_000.0),
+            measured("08", 1e7),
         ]);
         let line = table.lines().nth(2).unwrap();
         assert!(table.contains("stage 06"), "{table}");

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::message::message;
 use crate::progress::Progress;
-use crate::stages::{CONCURRENT_CLIENTS, CONCURRENT_SIZE, Mode, STAGES, Stage};
+use crate::stages::{CONCURRENT_CLIENTS, CONCURRENT_SIZE, Mode, Stage};
 use crate::stats::{Summary, summarize};
 use crate::transfer::{self, Memory};
 
@@ -66,9 +66,9 @@ pub struct Job {
     pub clients: usize,
 }
 
-/// The stages selected, each with whether its binaries are present in `bin_dir`.
-pub fn selected_stages(selection: &Selection) -> Vec<&'static Stage> {
-    STAGES
+/// The stages selected with `--stage` (all of them by default).
+pub fn selected_stages(stages: &'static [Stage], selection: &Selection) -> Vec<&'static Stage> {
+    stages
         .iter()
         .filter(|stage| {
             selection.stages.is_empty()
@@ -82,7 +82,7 @@ pub fn selected_stages(selection: &Selection) -> Vec<&'static Stage> {
 
 /// `None` if both programs are there, or the reason the stage cannot run.
 pub fn missing(bin_dir: &Path, stage: &Stage) -> Option<String> {
-    let absent: Vec<&str> = [stage.server, stage.client]
+    let absent: Vec<&str> = [stage.server.as_str(), stage.client.as_str()]
         .into_iter()
         .filter(|name| !bin_dir.join(name).is_file())
         .collect();
@@ -94,11 +94,11 @@ pub fn plan(selection: &Selection, stages: &[&'static Stage]) -> (Vec<Job>, Vec<
     let mut single = Vec::new();
     let mut concurrent = Vec::new();
     for &stage in stages {
-        let sizes = match selection.sizes.is_empty() {
-            true => stage.sizes,
-            false => &selection.sizes[..],
-        };
-        for mode in stage.modes {
+        for mode in &stage.bench.modes {
+            let sizes = match selection.sizes.is_empty() {
+                true => stage.sizes(mode),
+                false => &selection.sizes[..],
+            };
             for &size in sizes {
                 single.push(Job {
                     stage,
@@ -107,7 +107,7 @@ pub fn plan(selection: &Selection, stages: &[&'static Stage]) -> (Vec<Job>, Vec<
                     clients: 1,
                 });
             }
-            if stage.concurrency && selection.concurrency {
+            if stage.bench.concurrency && mode.concurrency && selection.concurrency {
                 let sizes = match selection.sizes.is_empty() {
                     true => &[CONCURRENT_SIZE][..],
                     false => &selection.sizes[..],
@@ -165,7 +165,7 @@ pub fn measure(job: &Job, bin_dir: &Path, selection: &Selection, progress: &mut 
             job.mode,
             &messages,
             selection.timeout,
-            job.stage.memory && job.clients == 1,
+            job.stage.bench.memory && job.clients == 1,
         );
         match result {
             Ok(measured) => {
@@ -230,6 +230,6 @@ pub fn not_available(stage: &'static Stage, why: String) -> Row {
 }
 
 fn seed(job: &Job, run: usize, client: usize) -> u64 {
-    let stage: u64 = job.stage.id.parse().unwrap_or(0);
+    let stage = u64::from(job.stage.number);
     (stage << 48) ^ ((job.size as u64) << 16) ^ ((run as u64) << 8) ^ client as u64
 }

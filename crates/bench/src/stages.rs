@@ -1,179 +1,65 @@
-//! What the benchmark runs: one small description per stage.
+//! What the benchmark runs: every stage whose `stage.toml` has a `[bench]` section.
 //!
-//! Adding a stage to the benchmark is one more entry in [`STAGES`]: its binaries, how its
-//! client is given the message, which sizes are worth the time, and its modes. Nothing
-//! else in the benchmark knows about individual stages.
+//! The benchmark knows no stage by name. Each stage's manifest says how to run it (its
+//! programs, sizes, modes, the ping-pong each mode is compared with, whether to run
+//! several clients at once and to read the server's memory; see `minitalk_manifest`);
+//! adding a stage to the benchmark is writing that section.
 
-use crate::size::{KB, MB};
+use std::path::Path;
+
+pub use minitalk_manifest::{Ceiling, Mode, Transport};
+
+use crate::size::KB;
 
 /// One stage of the workbook, as the benchmark sees it.
+#[derive(Debug)]
 pub struct Stage {
     /// Two digits, as in `stages/NN-name/`; `--stage 07` selects it.
-    pub id: &'static str,
-    /// A few words for the table: what this stage adds.
-    pub idea: &'static str,
+    pub id: String,
+    pub number: u32,
+    /// A few words for the table: what this stage adds (`[bench] label`).
+    pub label: String,
     /// Binary names in `target/release/`.
-    pub server: &'static str,
-    pub client: &'static str,
-    /// Arguments for the server (the socket server is told to pick a free port).
-    pub server_args: &'static [&'static str],
-    /// How the client reaches the server: by signals to a PID, or over TCP.
-    pub transport: Transport,
-    pub modes: &'static [Mode],
-    /// Message sizes in bytes run by default (`--size` overrides them).
-    pub sizes: &'static [usize],
-    /// Whether to also run several clients at once (stage-06 on: they must all arrive).
-    pub concurrency: bool,
-    /// Whether to report the server's memory (idle, and peak during the transfer).
-    pub memory: bool,
+    pub server: String,
+    pub client: String,
+    pub bench: minitalk_manifest::Bench,
 }
 
-/// One way of running a stage's client (stage-07 has a classic and a payload mode).
-pub struct Mode {
-    pub name: &'static str,
-    /// The client's arguments. `{target}` becomes the server's PID (or address) and
-    /// `{message}` the message itself; `-` is how stage-07 says "read it from stdin".
-    pub client_args: &'static [&'static str],
-    /// Whether the message is written to the client's stdin (needed above the 128 kB
-    /// that Linux allows for a single command-line argument).
-    pub stdin: bool,
+impl Stage {
+    /// The sizes `mode` is run with by default (`--size` overrides them).
+    pub fn sizes<'a>(&'a self, mode: &'a Mode) -> &'a [usize] {
+        mode.sizes.as_deref().unwrap_or(&self.bench.sizes)
+    }
 }
 
-/// How the server announces itself on its first line, and so what the client is given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Transport {
-    /// The first line holds the server's PID; every line after it is a message.
-    Signals,
-    /// The first line holds the `host:port` the server listens on (`listening on …`);
-    /// then it shows what each client sends after the client's `host:port`.
-    Tcp,
+/// Every stage of `workspace` that the benchmark runs, in order. They live as long as
+/// the benchmark does: every row of the results points at its stage.
+pub fn load(workspace: &Path) -> Result<&'static [Stage], String> {
+    let mut stages = Vec::new();
+    for stage in minitalk_manifest::stages(workspace)? {
+        let manifest = stage.manifest;
+        let Some(bench) = manifest.bench.clone() else {
+            continue;
+        };
+        let program = |name: &Option<String>, what: &str| {
+            name.clone().ok_or_else(|| {
+                format!(
+                    "{}: [bench] but no {what} in [programs]",
+                    stage.dir.join(minitalk_manifest::FILE).display()
+                )
+            })
+        };
+        stages.push(Stage {
+            id: manifest.id(),
+            number: manifest.number,
+            label: bench.label.clone(),
+            server: program(&manifest.programs.server, "server")?,
+            client: program(&manifest.programs.client, "client")?,
+            bench,
+        });
+    }
+    Ok(Vec::leak(stages))
 }
-
-const ARGV: &[Mode] = &[Mode {
-    name: "classic",
-    client_args: &["{target}", "{message}"],
-    stdin: false,
-}];
-
-/// Sizes for stages that answer every bit: fast enough for 100 kB.
-const ACKED: &[usize] = &[100, 10 * KB, 100 * KB];
-
-pub const STAGES: &[Stage] = &[
-    Stage {
-        id: "01",
-        idea: "sleep between bits",
-        server: "stage01-server",
-        client: "stage01-client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: ARGV,
-        // 200 µs per bit: 10 kB already takes about 20 s a run, 100 kB would take minutes.
-        sizes: &[100, 10 * KB],
-        concurrency: false,
-        memory: false,
-    },
-    Stage {
-        id: "02",
-        idea: "SA_SIGINFO, sender's PID",
-        server: "stage02-server",
-        client: "stage02-client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: ARGV,
-        sizes: &[100, 10 * KB],
-        concurrency: false,
-        memory: false,
-    },
-    Stage {
-        id: "03",
-        idea: "acknowledge every bit",
-        server: "stage03-server",
-        client: "stage03-client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: ARGV,
-        sizes: ACKED,
-        concurrency: false,
-        memory: false,
-    },
-    Stage {
-        id: "04",
-        idea: "a length, then any bytes",
-        server: "stage04-server",
-        client: "stage04-client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: ARGV,
-        sizes: ACKED,
-        concurrency: false,
-        memory: false,
-    },
-    Stage {
-        id: "05",
-        idea: "timeouts, safe PIDs",
-        server: "stage05-server",
-        client: "stage05-client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: ARGV,
-        sizes: ACKED,
-        concurrency: false,
-        memory: false,
-    },
-    Stage {
-        id: "06",
-        idea: "synchronous reception, many clients",
-        server: "stage06-server",
-        client: "stage06-client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: ARGV,
-        sizes: ACKED,
-        concurrency: true,
-        memory: false,
-    },
-    Stage {
-        id: "07",
-        idea: "final server/client",
-        server: "server",
-        client: "client",
-        server_args: &[],
-        transport: Transport::Signals,
-        modes: &[
-            Mode {
-                name: "classic",
-                client_args: &["--quiet", "{target}", "-"],
-                stdin: true,
-            },
-            Mode {
-                name: "payload",
-                client_args: &["--quiet", "--payload", "{target}", "-"],
-                stdin: true,
-            },
-        ],
-        // 1 kB and 1 MB as well: the goal is a time per byte that stays flat between them.
-        sizes: &[100, KB, 10 * KB, 100 * KB, MB],
-        concurrency: true,
-        memory: true,
-    },
-    Stage {
-        id: "08",
-        idea: "sockets (TCP)",
-        server: "stage08-server",
-        client: "stage08-client",
-        // Loopback, and a port the kernel picks: the default.
-        server_args: &[],
-        transport: Transport::Tcp,
-        modes: &[Mode {
-            name: "tcp",
-            client_args: &["{target}"],
-            stdin: true,
-        }],
-        sizes: &[100, 10 * KB, 100 * KB, MB],
-        concurrency: false,
-        memory: false,
-    },
-];
 
 /// How many clients the concurrency rows start at once.
 pub const CONCURRENT_CLIENTS: usize = 4;
@@ -185,16 +71,28 @@ pub fn matches(stage: &Stage, wanted: &str) -> bool {
     let digits = wanted
         .trim_start_matches("stage-")
         .trim_start_matches("stage");
-    digits.parse::<u32>().ok() == stage.id.parse::<u32>().ok()
+    digits.parse::<u32>().ok() == Some(stage.number)
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+
+    /// The workspace's own stages, read from their manifests.
+    pub fn workspace_stages() -> &'static [Stage] {
+        load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")).expect("the manifests")
+    }
+
+    pub fn stage(id: &str) -> &'static Stage {
+        workspace_stages()
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("no stage {id} in the benchmark"))
+    }
 
     #[test]
     fn stage_names_are_accepted_in_several_spellings() {
-        let seven = STAGES.iter().find(|s| s.id == "07").unwrap();
+        let seven = stage("07");
         for wanted in ["7", "07", "stage-07", "stage07"] {
             assert!(matches(seven, wanted), "{wanted}");
         }
@@ -204,16 +102,30 @@ mod tests {
 
     #[test]
     fn every_mode_passes_the_target_and_the_message() {
-        for stage in STAGES {
-            for mode in stage.modes {
-                assert!(mode.client_args.contains(&"{target}"), "{}", stage.id);
+        for stage in workspace_stages() {
+            for mode in &stage.bench.modes {
                 assert!(
-                    mode.stdin || mode.client_args.contains(&"{message}"),
+                    mode.client_args.iter().any(|a| a == "{target}"),
+                    "{}",
+                    stage.id
+                );
+                assert!(
+                    mode.stdin || mode.client_args.iter().any(|a| a == "{message}"),
                     "stage {} mode {} never gets the message",
                     stage.id,
                     mode.name
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_stages_come_from_the_manifests_in_order() {
+        let ids: Vec<&str> = workspace_stages().iter().map(|s| s.id.as_str()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        // Stage 00 has no programs to measure, and no [bench].
+        assert!(!ids.contains(&"00"), "{ids:?}");
+        assert_eq!(stage("07").server, "server");
+        assert_eq!(stage("08").bench.transport, Transport::Tcp);
     }
 }

@@ -62,9 +62,9 @@ pub fn run(
     timeout: Duration,
     want_memory: bool,
 ) -> Result<Measured, String> {
-    let server_path = bin_dir.join(stage.server);
+    let server_path = bin_dir.join(&stage.server);
     let mut server_command = Command::new(&server_path);
-    server_command.args(stage.server_args);
+    server_command.args(&stage.bench.server_args);
     let server = Running::spawn(server_command, None)
         .map_err(|e| format!("cannot start {}: {e}", server_path.display()))?;
     let first_line = server
@@ -86,7 +86,7 @@ pub fn run(
         false => None,
     };
 
-    let style = match stage.transport {
+    let style = match stage.bench.transport {
         Transport::Signals => LineStyle::Exact,
         Transport::Tcp => LineStyle::Chat,
     };
@@ -103,7 +103,7 @@ pub fn run(
         clients.push(client);
     }
     let finished = wait_for_messages(&server, &mut clients, &mut expectation, start, timeout)
-        .map_err(|why| why.replace(CLIENT, stage.client))?;
+        .map_err(|why| why.replace(CLIENT, &stage.client))?;
     let seconds = finished.duration_since(start).as_secs_f64();
     // ANCHOR_END: timed
 
@@ -205,7 +205,7 @@ fn first_line_end(bytes: &[u8]) -> usize {
 /// What the client is told to reach, from the server's first line: its PID (checked to
 /// be the process we started: we never signal a stranger), or its address.
 fn target(stage: &Stage, server: &Running, first_line: &str) -> Result<String, String> {
-    match stage.transport {
+    match stage.bench.transport {
         Transport::Signals => {
             let pid = first_number(first_line)
                 .ok_or_else(|| format!("no PID in the first line {first_line:?}"))?;
@@ -231,9 +231,9 @@ fn client_command(
     target: &str,
     message: &[u8],
 ) -> Command {
-    let mut command = Command::new(bin_dir.join(stage.client));
-    for arg in mode.client_args {
-        match *arg {
+    let mut command = Command::new(bin_dir.join(&stage.client));
+    for arg in &mode.client_args {
+        match arg.as_str() {
             "{target}" => command.arg(target),
             // Raw bytes: an argument need not be UTF-8.
             "{message}" => command.arg(OsString::from_vec(message.to_vec())),

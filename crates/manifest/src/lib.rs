@@ -23,6 +23,14 @@
 //! same = ["src/queue.rs"]                 # identical, but for exercise markers
 //! changed = ["src/bin/server.rs"]         # the same file, visibly changed
 //!
+//! [bench]                                 # how the benchmark runs it
+//! label = "acknowledge every bit"
+//! sizes = [100, 10_000, 100_000]
+//! [[bench.mode]]                          # by default one: classic, `client PID MESSAGE`
+//! name = "classic"
+//! client_args = ["{target}", "{message}"]
+//! ceiling = "kill"                        # the ping-pong it is compared with
+//!
 //! [[exercise]]
 //! name = "wait"
 //! what = "…"                              # what the part asks for (the stub's message)
@@ -153,6 +161,48 @@ pub struct Mode {
     /// Whether the message goes to the client's stdin.
     #[serde(default)]
     pub stdin: bool,
+    /// Sizes for this mode only, instead of the stage's `sizes`.
+    pub sizes: Option<Vec<usize>>,
+    /// Whether this mode runs several clients at once too, when the stage does
+    /// (`[bench] concurrency`); `false` for a mode that is only there for comparison.
+    #[serde(default = "yes")]
+    pub concurrency: bool,
+    /// The ping-pong this mode is compared with: the one that does what the mode does
+    /// per signal (how it sends, where the two processes run, how many signals travel
+    /// at once).
+    #[serde(default)]
+    pub ceiling: Ceiling,
+    /// Bits of message one round trip of that ping-pong stands for: 1 when a signal
+    /// carries one bit, 64 when it carries a `sigqueue` value.
+    #[serde(default = "one_bit")]
+    pub bits: u32,
+}
+
+/// The benchmark's ping-pong variants a stage's mode can be compared with.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ceiling {
+    /// `kill(2)`, one signal in flight, the processes wherever the scheduler puts them.
+    #[default]
+    Kill,
+    /// `kill(2)`, one signal in flight, both processes on one CPU.
+    KillOneCpu,
+    /// `sigqueue(3)` with a value, one signal in flight.
+    Sigqueue,
+    /// `sigqueue(3)` with a value, one signal in flight, both processes on one CPU.
+    SigqueueOneCpu,
+    /// `sigqueue(3)` with a value, two signals in flight (one SIGUSR1, one SIGUSR2).
+    SigqueueTwoInFlight,
+    /// Not a signal protocol: no ping-pong to compare with.
+    None,
+}
+
+fn one_bit() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn classic_mode() -> Vec<Mode> {
@@ -160,6 +210,10 @@ fn classic_mode() -> Vec<Mode> {
         name: "classic".into(),
         client_args: vec!["{target}".into(), "{message}".into()],
         stdin: false,
+        sizes: None,
+        concurrency: true,
+        ceiling: Ceiling::Kill,
+        bits: 1,
     }]
 }
 
@@ -372,6 +426,19 @@ mod tests {
         let bench: Bench = toml::from_str("label = 'x'\nsizes = [1]").unwrap();
         assert_eq!(bench.modes.len(), 1);
         assert_eq!(bench.modes[0].client_args, ["{target}", "{message}"]);
+        assert_eq!(bench.modes[0].ceiling, Ceiling::Kill);
+        assert_eq!(bench.modes[0].bits, 1);
+    }
+
+    #[test]
+    fn a_mode_names_its_ceiling_in_kebab_case() {
+        let mode: Mode = toml::from_str(
+            "name = 'p'\nclient_args = []\nceiling = 'sigqueue-two-in-flight'\nbits = 64",
+        )
+        .unwrap();
+        assert_eq!(mode.ceiling, Ceiling::SigqueueTwoInFlight);
+        assert_eq!(mode.bits, 64);
+        assert!(toml::from_str::<Mode>("name = 'p'\nclient_args = []\nceiling = 'x'").is_err());
     }
 
     #[test]

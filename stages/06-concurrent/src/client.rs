@@ -9,7 +9,7 @@ use nix::unistd::Pid;
 use crate::frame;
 use crate::protocol::{
     ACK, KEEP_ALIVE, KNOCK, Knock, Mode, NOTICE, Notice, ONE, RESEND_AFTER, RESEND_MAX, Refusal,
-    TICK, ZERO,
+    TICK_PERIOD, ZERO,
 };
 use crate::signals::{Event, Received, Signals, send, tick_every};
 
@@ -66,7 +66,7 @@ pub fn send_frame(
     on_waiting: impl FnOnce(),
 ) -> Result<Delivery, Failure> {
     let mut link = Link::new(signals, server, timeout);
-    tick_every(TICK);
+    tick_every(TICK_PERIOD);
 
     // 1. Knock until the server gives us the turn (`ACK` 0).
     let knock = Knock::new(Mode::Classic).encode();

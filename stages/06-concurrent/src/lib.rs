@@ -1,7 +1,7 @@
 //! Stage 06: many clients at once, and nothing lost, duplicated, mixed up or forged.
 //!
 //! - **Synchronous reception**: no handlers. SIGUSR1, SIGUSR2 and a clock tick stay
-//!   blocked; both programs take them out of the pending set with `sigwaitinfo`, in
+//!   blocked; both programs take them out of the pending set by reading a `signalfd`, in
 //!   ordinary code ([`signals`]).
 //! - **One turn at a time**: a client knocks; the server gives the turn to one client and
 //!   puts the others in line ([`server`]).

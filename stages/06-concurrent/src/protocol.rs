@@ -128,8 +128,9 @@ impl std::fmt::Display for Refusal {
 }
 
 // ANCHOR: timing
-/// How often the clock ticks (see [`crate::signals::tick_every`]).
-pub const TICK: Duration = Duration::from_millis(5);
+/// How often the clock ticks (see [`crate::signals::tick_every`]; the tick itself is the
+/// signal [`crate::signals::TICK`]).
+pub const TICK_PERIOD: Duration = Duration::from_millis(5);
 /// A client sends its current signal again when no answer came for this long; the wait
 /// doubles after each resend, up to [`RESEND_MAX`]. A resent bit is harmless: its index
 /// tells the server it already has it.

@@ -20,7 +20,7 @@ use minitalk_common::target;
 use nix::unistd::Pid;
 
 use crate::frame::{ByteBuilder, FrameReceiver, Pushed};
-use crate::protocol::{ACK, Knock, NOTICE, Notice, ONE, Refusal, TICK};
+use crate::protocol::{ACK, Knock, NOTICE, Notice, ONE, Refusal, TICK_PERIOD};
 use crate::signals::{Event, Received, send, tick_every};
 
 /// After this long without a bit, the server checks whether the client still exists.
@@ -245,7 +245,7 @@ impl Server {
             quiet_since: Instant::now(),
         });
         if !self.ticking {
-            tick_every(TICK);
+            tick_every(TICK_PERIOD);
             self.ticking = true;
         }
         if send(client, ACK, 0).is_err() {

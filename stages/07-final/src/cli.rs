@@ -47,6 +47,16 @@ pub struct ClientArgs {
     /// When done, print one line on stdout: bytes, time, rate, signals
     #[arg(short, long)]
     pub summary: bool,
+
+    /// Classic mode: stay on whatever CPU the scheduler picks, instead of moving to the
+    /// server's (slower; for comparison)
+    #[arg(long)]
+    pub no_pin: bool,
+
+    /// Payload mode: one chunk in flight at a time, as a client that does not know two
+    /// would send (slower; for comparison)
+    #[arg(long, requires = "payload")]
+    pub one_in_flight: bool,
 }
 // ANCHOR_END: client_args
 

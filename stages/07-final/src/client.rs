@@ -1,17 +1,17 @@
 //! The client's side of the conversation: knock, wait for the turn, send every bit (or
-//! every 64-bit chunk) and send it again when the answer is late.
+//! every 64-bit chunk, or two chunks at a time) and send it again when the answer is late.
 
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
-use crate::frame;
 use crate::protocol::{
     ACK, KEEP_ALIVE, KNOCK, Knock, Mode, NOTICE, Notice, ONE, RESEND_AFTER, RESEND_MAX, Refusal,
-    TICK, ZERO, chunk_signal,
+    TICK_PERIOD, Tag, ZERO, chunk_signal,
 };
 use crate::signals::{Event, Received, Signals, send, tick_every};
+use crate::{affinity, frame};
 
 /// Why a message was not delivered.
 #[derive(Debug, PartialEq, Eq)]
@@ -31,6 +31,9 @@ pub enum Failure {
 /// What a successful delivery took.
 #[derive(Debug, Clone, Copy)]
 pub struct Delivery {
+    /// The mode it went in: [`Mode::Payload`] when a server that does not know
+    /// [`Mode::TwoInFlight`] refused it.
+    pub mode: Mode,
     /// Signals sent, resends included.
     pub signals: u64,
     /// Signals sent again because an answer was late.
@@ -61,27 +64,34 @@ impl Watcher for () {}
 
 // ANCHOR: deliver
 /// Deliver `message` to `server` in `mode`, giving up after `timeout` without an
-/// answer. `signals` must have been blocked before anything else.
+/// answer. `signals` must have been blocked before anything else. In the classic mode,
+/// `pin` moves us to the server's CPU first (see [`affinity`]).
 pub fn deliver(
     signals: &Signals,
     server: Pid,
     message: &[u8],
-    mode: Mode,
+    (mode, pin): (Mode, bool),
     timeout: Duration,
     watcher: &mut impl Watcher,
 ) -> Result<Delivery, Failure> {
     let frame = frame::encode(message).ok_or(Failure::TooLong)?;
+    if pin && mode == Mode::Classic {
+        // Before the knock: the server looks at where we run when it gives us the turn.
+        affinity::join(server);
+    }
     let mut link = Link::new(signals, server, timeout);
-    tick_every(TICK);
+    tick_every(TICK_PERIOD);
     let knocked = Instant::now();
-    link.take_turn(mode, watcher)?;
+    let mode = link.take_turn(mode, watcher)?;
     let started = Instant::now();
     watcher.turn(message.len() as u64);
     match mode {
         Mode::Classic => link.send_bits(&frame, watcher)?,
         Mode::Payload => link.send_chunks(&frame, watcher)?,
+        Mode::TwoInFlight => link.send_two_in_flight(&frame, watcher)?,
     }
     Ok(Delivery {
+        mode,
         signals: link.signals_sent,
         resent: link.resent,
         in_line: link.waited.then(|| started - knocked),
@@ -111,9 +121,16 @@ struct Link<'s> {
     in_line: bool,
     /// Whether it ever did.
     waited: bool,
-    /// False when `exchange` is called again for the same signal after an answer that
-    /// was not the one we wait for: the signal is then not sent again at once.
-    send_now: bool,
+}
+
+/// Whether [`Link::exchange`] sends its signal before it waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Send {
+    /// The first time: send it, then wait.
+    Now,
+    /// Again after an answer that was not the one we wait for (stale, or "wait in
+    /// line"): the signal went out already, so only wait (and resend when that is late).
+    Later,
 }
 
 impl<'s> Link<'s> {
@@ -127,27 +144,33 @@ impl<'s> Link<'s> {
             items_answered: 0,
             in_line: false,
             waited: false,
-            send_now: true,
         }
     }
 
-    /// Knock until the server gives us the turn (`ACK` 0).
-    fn take_turn(&mut self, mode: Mode, watcher: &mut impl Watcher) -> Result<(), Failure> {
+    /// Knock until the server gives us the turn (`ACK` 0); returns the mode it accepted.
+    fn take_turn(&mut self, mode: Mode, watcher: &mut impl Watcher) -> Result<Mode, Failure> {
         let knock = Knock::new(mode).encode();
+        let mut send = Send::Now;
         loop {
-            match self.exchange(KNOCK, knock, "waiting for our turn")? {
+            match self.exchange(KNOCK, knock, send, "waiting for our turn")? {
                 Answer::Ack(0) => break,
                 Answer::Notice(Notice::Wait) => {
                     // Knock again only now and then, to check the server is still there.
-                    self.send_now = false;
+                    send = Send::Later;
                     self.in_line = true;
                     if !std::mem::replace(&mut self.waited, true) {
                         watcher.waiting_in_line();
                     }
                 }
+                // A server older than two chunks in flight: one at a time, then.
+                Answer::Notice(Notice::Refused(Refusal::UnsupportedMode))
+                    if mode == Mode::TwoInFlight =>
+                {
+                    return self.take_turn(Mode::Payload, watcher);
+                }
                 Answer::Notice(Notice::Refused(why)) => return Err(Failure::Refused(why)),
                 // A late answer meant for something else: keep waiting.
-                Answer::Ack(_) | Answer::Notice(Notice::Done) => self.send_now = false,
+                Answer::Ack(_) | Answer::Notice(Notice::Done) => send = Send::Later,
             }
         }
         self.in_line = false;
@@ -155,7 +178,7 @@ impl<'s> Link<'s> {
         // before our turn began, so it is already here: take it now, before it could
         // merge with the "done" at the end (two pending SIGUSR2 are one).
         while self.signals.take_pending(NOTICE).is_some() {}
-        Ok(())
+        Ok(mode)
     }
 
     // ANCHOR: send_bits
@@ -189,6 +212,92 @@ impl<'s> Link<'s> {
     }
     // ANCHOR_END: send_chunks
 
+    // ANCHOR: send_two_in_flight
+    /// Payload mode, two in flight: chunk `n + 1` goes before chunk `n` is answered, on
+    /// the other signal, so that the server takes one while we send the next. Each chunk
+    /// carries 63 bits of the frame and, in its top bit, the second bit of its index
+    /// ([`Tag`]). The server answers "I hold every chunk below `m`": that frees the
+    /// chunks up to `m + 1`. When no answer comes, every chunk not yet answered is sent
+    /// again, oldest first.
+    fn send_two_in_flight(
+        &mut self,
+        frame: &[u8],
+        watcher: &mut impl Watcher,
+    ) -> Result<(), Failure> {
+        let total = frame::chunk_count_of(frame.len(), Tag::DATA_BITS);
+        let chunk = |index| Tag::chunk(index, frame::chunk_of(frame, index, Tag::DATA_BITS));
+        // The server holds every chunk below `answered`; we sent every one below `sent`.
+        let (mut answered, mut sent) = (0, 0);
+        let mut started: Option<Instant> = None;
+        let mut interval = RESEND_AFTER;
+        let mut resend_at = interval;
+        loop {
+            while sent < total && sent < answered + 2 {
+                let (signal, value) = chunk(sent);
+                self.send(signal, value, "sending")?;
+                sent += 1;
+            }
+            match self.signals.wait() {
+                Event::Signal(got) => {
+                    // The other signal's answer too, if it is pending, before anything is
+                    // sent again: an answer left unread would swallow the next one that
+                    // comes with its signal.
+                    let other = match got.signal {
+                        Signal::SIGUSR1 => Signal::SIGUSR2,
+                        _ => Signal::SIGUSR1,
+                    };
+                    let also = match self.signals.take_pending(other) {
+                        Some(Event::Signal(also)) => Some(also),
+                        _ => None,
+                    };
+                    for got in std::iter::once(got).chain(also) {
+                        match self.answer(got) {
+                            // (An untagged ACK is the late "your turn": not an answer.)
+                            Some(Answer::Ack(value)) => {
+                                if let Some(next) = Tag::read_ack(value)
+                                    && next > answered
+                                    && next <= total
+                                {
+                                    answered = next;
+                                    let bits = next * u64::from(Tag::DATA_BITS);
+                                    watcher.progress((bits / 8).min(frame.len() as u64));
+                                    // Progress: the clock of the resends starts again.
+                                    (started, interval, resend_at) =
+                                        (None, RESEND_AFTER, RESEND_AFTER);
+                                }
+                            }
+                            // Only once every chunk went: an earlier "done" is a stale one.
+                            Some(Answer::Notice(Notice::Done)) if sent == total => return Ok(()),
+                            Some(Answer::Notice(Notice::Refused(why))) => {
+                                return Err(Failure::Refused(why));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Event::Tick => {
+                    let now = Instant::now();
+                    let waited = now - *started.get_or_insert(now);
+                    if waited >= self.timeout {
+                        return Err(Failure::Timeout {
+                            while_doing: "sending",
+                        });
+                    }
+                    if waited >= resend_at {
+                        for index in answered..sent {
+                            let (signal, value) = chunk(index);
+                            self.send(signal, value, "sending")?;
+                            self.resent += 1;
+                        }
+                        interval = (interval * 2).min(RESEND_MAX);
+                        resend_at = waited + interval;
+                    }
+                }
+            }
+        }
+    }
+    // ANCHOR_END: send_two_in_flight
+
     /// Send item `index` of the frame (a bit or a chunk) as `signal` with `value`, until
     /// the server answers "send `index + 1`", or, for the `last` one, "done".
     fn send_until_answered(
@@ -199,8 +308,9 @@ impl<'s> Link<'s> {
     ) -> Result<(), Failure> {
         // The index of the item is what the server will ask for next.
         let expected_next = self.items_answered + 1;
+        let mut send = Send::Now;
         loop {
-            match self.exchange(signal, value, "sending")? {
+            match self.exchange(signal, value, send, "sending")? {
                 Answer::Ack(next) if next == expected_next && !last => {
                     self.items_answered = next;
                     return Ok(());
@@ -208,22 +318,23 @@ impl<'s> Link<'s> {
                 Answer::Notice(Notice::Done) if last => return Ok(()),
                 Answer::Notice(Notice::Refused(why)) => return Err(Failure::Refused(why)),
                 // A stale answer: not about this item. Wait for the right one.
-                _ => self.send_now = false,
+                _ => send = Send::Later,
             }
         }
     }
 
     // ANCHOR: exchange
-    /// Send `signal` with `value`, then wait for the server's answer. When none comes,
-    /// send it again, waiting twice as long each time, until `timeout` has passed
-    /// without any answer.
+    /// Send `signal` with `value` (unless `send` says it went out already), then wait
+    /// for the server's answer. When none comes, send it again, waiting twice as long
+    /// each time, until `timeout` has passed without any answer.
     fn exchange(
         &mut self,
         signal: Signal,
         value: u64,
+        send: Send,
         while_doing: &'static str,
     ) -> Result<Answer, Failure> {
-        if std::mem::replace(&mut self.send_now, true) {
+        if send == Send::Now {
             self.send(signal, value, while_doing)?;
         }
         // The clock is only read when the tick comes, not once per bit.
@@ -280,7 +391,8 @@ impl<'s> Link<'s> {
         if got.sender != self.server || !got.queued {
             return None;
         }
-        if got.signal == ACK {
+        // Two chunks in flight: an ACK may come with either signal, tagged.
+        if got.signal == ACK || Tag::read_ack(got.value).is_some() {
             Some(Answer::Ack(got.value))
         } else {
             Notice::decode(got.value).map(Answer::Notice)

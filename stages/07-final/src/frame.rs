@@ -50,6 +50,25 @@ pub fn chunk(frame: &[u8], index: u64) -> u64 {
     bytes[..available.len()].copy_from_slice(available);
     u64::from_be_bytes(bytes)
 }
+
+/// How many chunks of `bits` bits carry a frame of `frame_len` bytes.
+pub fn chunk_count_of(frame_len: usize, bits: u32) -> u64 {
+    (frame_len as u64 * 8).div_ceil(u64::from(bits))
+}
+
+/// Chunk number `index` of `frame` when each holds `bits` bits (at most 64): the frame's
+/// bits `bits * index ..` as a number whose lowest `bits` bits they are, first bit
+/// highest. Past the end of the frame, zeros.
+pub fn chunk_of(frame: &[u8], index: u64, bits: u32) -> u64 {
+    let first = index * u64::from(bits);
+    let start = ((first / 8) as usize).min(frame.len());
+    // The 9 bytes from the chunk's first byte hold its bits (at most 7 to skip, then 64).
+    let mut window = [0u8; 16];
+    let available = &frame[start..frame.len().min(start + 9)];
+    window[..available.len()].copy_from_slice(available);
+    let bits_from_start = u128::from_be_bytes(window);
+    ((bits_from_start << (first % 8)) >> (128 - bits)) as u64
+}
 // ANCHOR_END: chunks
 
 // ANCHOR: bits_to_bytes
@@ -223,6 +242,28 @@ mod tests {
                 Pushed::Complete(Ok(b"sixty-four bits at a time\n".to_vec()))
             ]
         );
+    }
+
+    #[test]
+    fn a_frame_round_trips_in_chunks_of_63_bits() {
+        let frame = encode(b"sixty-three bits at a time, not byte-aligned").unwrap();
+        let count = chunk_count_of(frame.len(), 63);
+        assert_eq!(count, (frame.len() as u64 * 8).div_ceil(63));
+        let mut builder = ByteBuilder::default();
+        let mut bytes = Vec::new();
+        for index in 0..count {
+            let chunk = chunk_of(&frame, index, 63);
+            assert!(chunk < 1 << 63);
+            for shift in (0..63).rev() {
+                if let Some(byte) = builder.push((chunk >> shift) & 1 == 1) {
+                    bytes.push(byte);
+                }
+            }
+        }
+        // The rest of the last chunk is padding: zeros.
+        assert_eq!(&bytes[..frame.len()], &frame[..]);
+        assert!(bytes[frame.len()..].iter().all(|&b| b == 0));
+        assert_eq!(chunk_of(&frame, 0, 64), chunk(&frame, 0));
     }
 
     #[test]

@@ -37,16 +37,22 @@ pub const KNOCK_TAG: [u8; 7] = *b"MINITLK";
 pub enum Mode {
     /// One bit per signal: SIGUSR1 is 0, SIGUSR2 is 1; the value is the bit's index.
     Classic = 0,
-    /// 64 bits per signal, in the value. The signal number alternates (see
-    /// [`chunk_signal`]) so that a copy of the previous chunk can be told apart.
+    /// 64 bits per signal, in the value, one chunk in flight: each is answered before
+    /// the next goes. The signal number alternates (see [`chunk_signal`]) so that a copy
+    /// of the previous chunk can be told apart.
     Payload = 1,
+    /// 63 bits of frame per signal, two chunks in flight: one on each signal, so that
+    /// both processes work at once (see [`Tag`]). A server that does not know this mode
+    /// refuses it, and the client falls back to [`Mode::Payload`].
+    TwoInFlight = 2,
 }
 
 impl Mode {
     pub fn name(self) -> &'static str {
         match self {
             Mode::Classic => "classic",
-            Mode::Payload => "payload",
+            Mode::Payload => "payload (one in flight)",
+            Mode::TwoInFlight => "payload",
         }
     }
 }
@@ -81,6 +87,7 @@ impl Knock {
         match self.mode {
             0 => Some(Mode::Classic),
             1 => Some(Mode::Payload),
+            2 => Some(Mode::TwoInFlight),
             _ => None,
         }
     }
@@ -104,6 +111,54 @@ pub fn chunk_signal(index: u64) -> Signal {
     }
 }
 // ANCHOR_END: chunk_signal
+
+// ANCHOR: two_in_flight
+/// Two chunks in flight: which chunk a signal is, and which answer an `ACK` is.
+///
+/// The client sends chunk `n + 1` before chunk `n` is answered, on the other signal, so
+/// that the two can be pending at once without merging. When a chunk is sent again (an
+/// answer was late), the server may hold chunk `n` and see a copy of `n - 1`, or of
+/// `n - 2`, next to chunk `n + 1`: the signal number alone (the index's parity) cannot
+/// tell `n + 1` from `n - 1`. So the value gives up its top bit to say the index's
+/// second bit: with the signal, the index modulo 4, enough to tell the chunk wanted, the
+/// one after it, and the copies of the two before.
+///
+/// The top bit is *set* for indices 0 and 1 (mod 4) and clear for 2 and 3, so that the
+/// knock (SIGUSR1, top bit clear: "chunk -1") reads as the copy of an old chunk.
+pub struct Tag;
+
+impl Tag {
+    /// Bits of frame in one chunk.
+    pub const DATA_BITS: u32 = 63;
+    const TOP: u64 = 1 << 63;
+
+    /// The signal and value that carry chunk `index`, whose frame bits are `data`.
+    pub fn chunk(index: u64, data: u64) -> (Signal, u64) {
+        let top = if index % 4 < 2 { Tag::TOP } else { 0 };
+        (chunk_signal(index), top | (data & !Tag::TOP))
+    }
+
+    /// The index modulo 4 of the chunk that came as `signal` with `value`, and its
+    /// frame bits.
+    pub fn read(signal: Signal, value: u64) -> (u64, u64) {
+        let parity = u64::from(signal == Signal::SIGUSR1);
+        let high = if value & Tag::TOP != 0 { 0 } else { 2 };
+        (high + parity, value & !Tag::TOP)
+    }
+
+    /// The value of an `ACK` in this mode: "I hold every chunk below `next`". It goes
+    /// with the signal of the last chunk taken, so that two answers in a row never merge;
+    /// its top bit tells it from a [`Notice`] on SIGUSR2.
+    pub fn ack(next: u64) -> u64 {
+        Tag::TOP | next
+    }
+
+    /// `Some(next)` if `value` is such an `ACK`.
+    pub fn read_ack(value: u64) -> Option<u64> {
+        (value & Tag::TOP != 0).then_some(value & !Tag::TOP)
+    }
+}
+// ANCHOR_END: two_in_flight
 
 // ANCHOR: notice
 /// What the server says with SIGUSR2.
@@ -165,8 +220,9 @@ impl std::fmt::Display for Refusal {
 }
 
 // ANCHOR: timing
-/// How often the clock ticks (see [`crate::signals::tick_every`]).
-pub const TICK: Duration = Duration::from_millis(5);
+/// How often the clock ticks (see [`crate::signals::tick_every`]; the tick itself is the
+/// signal [`crate::signals::TICK`]).
+pub const TICK_PERIOD: Duration = Duration::from_millis(5);
 /// A client sends its current signal again when no answer came for this long; the wait
 /// doubles after each resend, up to [`RESEND_MAX`]. A resent bit is harmless: its index
 /// tells the server it already has it.
@@ -207,6 +263,27 @@ mod tests {
         assert_ne!(chunk_signal(0), KNOCK);
         for index in 0..10 {
             assert_ne!(chunk_signal(index), chunk_signal(index + 1));
+        }
+    }
+
+    #[test]
+    fn two_in_flight_chunks_say_their_index_modulo_4() {
+        for index in 0..12 {
+            let (signal, value) = Tag::chunk(index, 0x7fff_0000_1234_5678);
+            assert_eq!(Tag::read(signal, value), (index % 4, 0x7fff_0000_1234_5678));
+        }
+        // The knock reads as chunk 3 (mod 4): "chunk -1".
+        assert_eq!(
+            Tag::read(KNOCK, Knock::new(Mode::TwoInFlight).encode()).0,
+            3
+        );
+        assert_eq!(Tag::read_ack(Tag::ack(41)), Some(41));
+        for notice in [
+            Notice::Done,
+            Notice::Wait,
+            Notice::Refused(Refusal::TimedOut),
+        ] {
+            assert_eq!(Tag::read_ack(notice.encode()), None);
         }
     }
 

@@ -1,5 +1,6 @@
 //! The server's decisions: whose turn it is, which signals are bits or chunks, which are
-//! noise. Stage 06's server, plus the payload mode and a quiet setting.
+//! noise. Stage 06's server, plus the payload mode (one chunk in flight, or two), a quiet
+//! setting, and following a pinned client to its CPU.
 //!
 //! It serves **one client at a time**. Standard signals coalesce: while a SIGUSR1 is
 //! pending, another SIGUSR1 is discarded, whoever sent it. So a client first *knocks*;
@@ -17,12 +18,18 @@ use minitalk_common::target;
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
+use crate::affinity::Follower;
 use crate::frame::{ByteBuilder, FrameReceiver, Pushed};
-use crate::protocol::{ACK, Knock, Mode, NOTICE, Notice, ONE, Refusal, TICK, chunk_signal};
+use crate::protocol::{
+    ACK, Knock, Mode, NOTICE, Notice, ONE, Refusal, TICK_PERIOD, Tag, chunk_signal,
+};
 use crate::signals::{Event, Received, Signals, send, tick_every};
 
 /// After this long without a bit, the server checks whether the client still exists.
 const LIVENESS_CHECK_AFTER: Duration = Duration::from_millis(50);
+/// How many finished clients the server remembers, to say "done" again (see
+/// `Server::recently_done`).
+const RECENTLY_DONE: usize = 64;
 
 /// The server's settings.
 #[derive(Clone, Copy, Debug)]
@@ -48,11 +55,15 @@ pub struct Server {
     /// report.
     noise: u64,
     ticking: bool,
-    /// The client told "done" last, and the value of the signal that completed its
-    /// message (the last bit's index, or the last chunk). If a stray SIGUSR2 was pending
-    /// at that client, our "done" merged with it and was lost; the client then sends
-    /// that signal again, and gets "done" again instead of being ignored.
-    last_done: Option<(Pid, u64)>,
+    /// The clients told "done" last, newest first, each with the value of the signal
+    /// that completed its message (the last bit's index, or the last chunk). If a
+    /// SIGUSR2 was pending at such a client (a stranger's, or one of our answers still
+    /// unread), our "done" merged with it and was lost; the client then sends that
+    /// signal again, and gets "done" again instead of being ignored. Several are kept:
+    /// with clients in line, the next turn may well be over before the resend comes.
+    recently_done: VecDeque<(Pid, u64)>,
+    /// Takes us to the CPU of a client that runs on one CPU, for its turn.
+    follower: Follower,
 }
 
 /// One client's turn.
@@ -66,11 +77,16 @@ struct Turn {
     /// `next` at the previous tick, and since when it has not moved.
     next_at_tick: u64,
     quiet_since: Instant,
+    /// Two in flight: chunk `next + 1`, come before chunk `next` (its frame bits).
+    ahead: Option<u64>,
+    /// Two in flight: `next` as we last said it (0: "your turn").
+    answered: u64,
 }
 
 /// How a frame ended.
 enum Ending {
-    Printed(usize),
+    /// The checksum matched: the message, followed by its newline, to print.
+    Verified(Vec<u8>),
     Refused(Refusal, String),
 }
 
@@ -84,7 +100,8 @@ impl Server {
             line: VecDeque::new(),
             noise: 0,
             ticking: false,
-            last_done: None,
+            recently_done: VecDeque::new(),
+            follower: Follower::new(),
         }
     }
 
@@ -112,6 +129,7 @@ impl Server {
             Some(turn) if turn.client == got.sender => match turn.mode {
                 Mode::Classic => self.on_bit(got),
                 Mode::Payload => self.on_chunk(got),
+                Mode::TwoInFlight => self.on_one_of_two(got),
             },
             _ => self.on_outsider(got),
         }
@@ -121,7 +139,9 @@ impl Server {
     fn on_outsider(&mut self, got: Received) {
         match Knock::decode(got.value) {
             Some(knock) => self.on_knock(got.sender, knock),
-            None if self.last_done == Some((got.sender, got.value)) => self.done_again(got.sender),
+            None if self.recently_done.contains(&(got.sender, got.value)) => {
+                self.done_again(got.sender)
+            }
             None => self.noise += 1,
         }
     }
@@ -140,7 +160,7 @@ impl Server {
                 let _ = send(client, NOTICE, Notice::Done.encode());
             }
             Err(why) => {
-                self.last_done = None;
+                self.recently_done.retain(|&(pid, _)| pid != client);
                 log(format_args!("not answering PID {client}: {why}"));
             }
         }
@@ -209,6 +229,71 @@ impl Server {
     }
     // ANCHOR_END: on_chunk
 
+    // ANCHOR: on_one_of_two
+    /// Payload mode, two in flight: 63 bits of the frame in the value, and which chunk it
+    /// is (modulo 4) in the signal and the value's top bit ([`Tag`]).
+    fn on_one_of_two(&mut self, got: Received) {
+        let turn = self.turn.as_mut().expect("called during a turn");
+        let (index, bits) = Tag::read(got.signal, got.value);
+        match index.wrapping_sub(turn.next) % 4 {
+            // The chunk we want; and the one after it, if it came first.
+            0 => {
+                let ahead = turn.ahead.take();
+                for bits in std::iter::once(bits).chain(ahead) {
+                    self.turn.as_mut().expect("a turn").next += 1;
+                    if let Some(ending) = self.push_bits(bits, Tag::DATA_BITS) {
+                        return self.end_frame(ending, got.value);
+                    }
+                }
+                let turn = self.turn.as_ref().expect("a turn");
+                // An answer "I hold every chunk below n" lets the client send up to
+                // chunk n + 1. The one that would let it send nothing new (it may send
+                // every chunk already) is left out: pending at the client, unread, it
+                // could swallow the "done" that comes with the same signal.
+                let last = turn.chunks().unwrap_or(u64::MAX) - 1;
+                if (turn.next + 1).min(last) > turn.answered + 1 {
+                    self.answer_two_in_flight(got.signal);
+                }
+            }
+            // The chunk after it: keep it until the one we want comes.
+            1 => turn.ahead = Some(bits),
+            // A copy of one of the two before: we hold it. Say again what we hold.
+            _ => self.answer_two_in_flight(got.signal),
+        }
+    }
+
+    /// "I hold every chunk below `next`", with the signal of the chunk just taken: the
+    /// next answer goes with the other one, so two answers in a row never merge.
+    fn answer_two_in_flight(&mut self, signal: Signal) {
+        let turn = self.turn.as_mut().expect("called during a turn");
+        turn.answered = turn.next;
+        // Before chunk 0 the copy is one of the knock: "your turn" was lost. Say it again
+        // as it was said, untagged.
+        let (signal, value) = match turn.next {
+            0 => (ACK, 0),
+            next => (signal, Tag::ack(next)),
+        };
+        if send(turn.client, signal, value).is_err() {
+            let what = turn.partial();
+            self.end_turn(None, Some(format!("dropped {what}: it is gone")));
+        }
+    }
+    // ANCHOR_END: on_one_of_two
+
+    /// Feed the lowest `count` bits of `bits`, highest first; `Some` when the frame has
+    /// ended (the bits after its end are padding).
+    fn push_bits(&mut self, bits: u64, count: u32) -> Option<Ending> {
+        for shift in (0..count).rev() {
+            let turn = self.turn.as_mut().expect("called during a turn");
+            if let Some(byte) = turn.bits.push((bits >> shift) & 1 == 1)
+                && let Some(ending) = self.push_byte(byte)
+            {
+                return Some(ending);
+            }
+        }
+        None
+    }
+
     /// Feed one byte of the frame; `Some` when the frame has ended.
     fn push_byte(&mut self, byte: u8) -> Option<Ending> {
         let turn = self.turn.as_mut().expect("called during a turn");
@@ -231,13 +316,7 @@ impl Server {
                     turn.client, self.config.max_bytes
                 ),
             )),
-            Pushed::Complete(Ok(message)) => {
-                // One write for the message and its newline: nothing can come between,
-                // and no other client's message can be half-printed, since there is
-                // only ever one turn.
-                write_all(1, &message);
-                Some(Ending::Printed(message.len() - 1))
-            }
+            Pushed::Complete(Ok(message)) => Some(Ending::Verified(message)),
             Pushed::Complete(Err(mismatch)) => Some(Ending::Refused(
                 Refusal::Checksum,
                 format!(
@@ -250,12 +329,18 @@ impl Server {
     }
 
     /// End the turn after the frame's last byte; `last` is the value of the signal that
-    /// carried it (kept to recognise a resend of it, see `last_done`).
+    /// carried it (kept to recognise a resend of it, see `recently_done`).
     fn end_frame(&mut self, ending: Ending, last: u64) {
         let client = self.turn.as_ref().expect("called during a turn").client;
         match ending {
-            Ending::Printed(length) => {
-                self.last_done = Some((client, last));
+            Ending::Verified(message) => {
+                // What the server is for. One write for the message and its newline:
+                // nothing can come between, and no other client's message can be
+                // half-printed, since there is only ever one turn.
+                write_all(1, &message);
+                let length = message.len() - 1;
+                self.recently_done.push_front((client, last));
+                self.recently_done.truncate(RECENTLY_DONE);
                 let report = (!self.config.quiet)
                     .then(|| format!("{length} bytes from PID {client}, checksum verified"));
                 self.end_turn(Some(Notice::Done), report)
@@ -316,10 +401,8 @@ impl Server {
 
     /// Start `client`'s turn: "send number 0".
     fn give_turn(&mut self, client: Pid, mode: Mode) {
-        if self.last_done.is_some_and(|(pid, _)| pid == client) {
-            // It knocked again: it had its "done".
-            self.last_done = None;
-        }
+        // It knocked again: it had its "done".
+        self.recently_done.retain(|&(pid, _)| pid != client);
         self.turn = Some(Turn {
             client,
             mode,
@@ -328,9 +411,15 @@ impl Server {
             frame: FrameReceiver::new(self.config.max_bytes),
             next_at_tick: 0,
             quiet_since: Instant::now(),
+            ahead: None,
+            answered: 0,
         });
+        if mode == Mode::Classic {
+            // A client that runs on one CPU asks, without a word, for us to come along.
+            self.follower.follow(client);
+        }
         if !self.ticking {
-            tick_every(TICK);
+            tick_every(TICK_PERIOD);
             self.ticking = true;
         }
         if send(client, ACK, 0).is_err() {
@@ -342,6 +431,7 @@ impl Server {
     /// there is one, and give the turn to the next client in line that is still there.
     fn end_turn(&mut self, notice: Option<Notice>, report: Option<String>) {
         let turn = self.turn.take().expect("called during a turn");
+        self.follower.leave();
         if let Some(report) = report {
             log(format_args!("{report}"));
         }
@@ -395,6 +485,12 @@ impl Server {
 }
 
 impl Turn {
+    /// Two in flight: how many chunks the frame takes, once its length is known.
+    fn chunks(&self) -> Option<u64> {
+        let frame_len = self.frame.length()? as usize + crate::frame::OVERHEAD;
+        Some(crate::frame::chunk_count_of(frame_len, Tag::DATA_BITS))
+    }
+
     /// "a partial message (x of y bytes) from PID p", for the logs.
     fn partial(&self) -> String {
         let total = self

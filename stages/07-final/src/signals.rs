@@ -27,8 +27,8 @@ use nix::sys::signalfd::{SfdFlags, SignalFd, siginfo};
 use nix::unistd::Pid;
 
 /// The clock tick: a timer sends us SIGALRM periodically (see [`tick_every`]). It is
-/// blocked and waited for like the other two, so a timeout is just one more thing that
-/// `sigwaitinfo` can return.
+/// blocked and read from the signalfd like the other two, so a timeout is just one more
+/// record that [`Signals::wait`] can return.
 pub const TICK: Signal = Signal::SIGALRM;
 
 // ANCHOR: received

@@ -175,10 +175,10 @@ fn quiet_prints_nothing_and_summary_prints_one_line() {
         .success();
     let line = stdout_of(&summary);
     assert_eq!(line.lines().count(), 1, "{line:?}");
-    // 16 bytes + 8 of frame = 3 chunks, plus the knock.
+    // 16 bytes + 8 of frame = 192 bits = 4 chunks of 63 bits, plus the knock.
     assert!(line.starts_with("client: 16 bytes in "), "{line:?}");
     assert!(
-        line.contains("kB/s), payload mode, 4 signals (0 resent)"),
+        line.contains("kB/s), payload mode, 5 signals (0 resent)"),
         "{line:?}"
     );
     server.expect_message("sixteen bytes!!!\n");

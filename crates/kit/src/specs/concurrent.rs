@@ -307,19 +307,25 @@ fn assert_blocked_not_caught(server: &Server, when: &str) {
 ///
 /// - `concurrency_tests!(classic)`, stage 06: every client in the classic protocol.
 /// - `concurrency_tests!(with_payload)`, stage 07: odd clients of a crowd use
-///   `--payload`, every test of a wiped-out signal runs in both modes, and
-///   `a_chunk_wiped_out_by_a_stray_signal_is_sent_again` is the payload mode's first
-///   chunk.
+///   `--payload`, an answer wiped out is tried in every mode (payload with one and with
+///   two chunks in flight), a "done" swallowed in classic mode and with one chunk in
+///   flight (its steps wait for answers on SIGUSR1; two in flight has a test of its own,
+///   the stage's `two_in_flight.rs`), and `a_chunk_wiped_out_by_a_stray_signal_is_sent_again`
+///   is the payload mode's first chunk.
 #[macro_export]
 macro_rules! concurrency_tests {
     (classic) => {
         mod concurrency {
-            $crate::__concurrency_tests!(&[&[]], &[]);
+            $crate::__concurrency_tests!(&[&[]], &[&[]], &[]);
         }
     };
     (with_payload) => {
         mod concurrency {
-            $crate::__concurrency_tests!(&[&[], &["--payload"]], &["--payload"]);
+            $crate::__concurrency_tests!(
+                &[&[], &["--payload"], &["--payload", "--one-in-flight"]],
+                &[&[], &["--payload", "--one-in-flight"]],
+                &["--payload"]
+            );
 
             #[test]
             fn a_chunk_wiped_out_by_a_stray_signal_is_sent_again() {
@@ -333,18 +339,17 @@ macro_rules! concurrency_tests {
 }
 
 /// The part of [`concurrency_tests!`](crate::concurrency_tests) that stages 06 and 07
-/// share: `$modes`, every mode of the client; `$mixed`, the options of odd clients.
+/// share: `$answers` and `$dones`, the client's options for each run of the answer and
+/// the "done" test; `$mixed`, the options of odd clients.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __concurrency_tests {
-    ($modes:expr, $mixed:expr) => {
+    ($answers:expr, $dones:expr, $mixed:expr) => {
         use $crate::specs::concurrent as spec;
 
         fn programs() -> $crate::Programs {
             $crate::programs!()
         }
-
-        const MODES: &[&[&str]] = $modes;
 
         #[test]
         fn eight_clients_at_once_every_message_printed_once_and_whole() {
@@ -371,14 +376,16 @@ macro_rules! __concurrency_tests {
 
         #[test]
         fn an_answer_wiped_out_at_the_client_is_given_again() {
-            for options in MODES {
+            let modes: &[&[&str]] = $answers;
+            for options in modes {
                 spec::an_answer_wiped_out_at_the_client_is_given_again(&programs(), options);
             }
         }
 
         #[test]
         fn a_done_swallowed_by_a_stray_signal_is_said_again() {
-            for options in MODES {
+            let modes: &[&[&str]] = $dones;
+            for options in modes {
                 spec::a_done_swallowed_by_a_stray_signal_is_said_again(&programs(), options);
             }
         }

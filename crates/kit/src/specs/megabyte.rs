@@ -1,6 +1,6 @@
 //! A megabyte of every byte value arrives byte-exact, and the server's memory grows by
 //! about the message, not by a multiple of it (stage 04 with one acknowledged bit a
-//! signal, stage 07 in payload mode with 64 bits a signal).
+//! signal, stage 07 in payload mode with 63 bits of frame a signal).
 //!
 //! One argument holds at most 128 KiB on Linux: a megabyte goes in through stdin, with
 //! `-`, our clients' convention. Across the idle CPUs of a virtual machine each wake-up

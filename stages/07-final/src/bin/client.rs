@@ -24,13 +24,21 @@ fn main() {
         fail(refusal.exit_code(), refusal);
     }
     let message = args.message_bytes();
-    let mode = if args.payload {
-        Mode::Payload
-    } else {
-        Mode::Classic
+    let mode = match (args.payload, args.one_in_flight) {
+        (false, _) => Mode::Classic,
+        (true, false) => Mode::TwoInFlight,
+        (true, true) => Mode::Payload,
     };
     let mut progress = Progress::new(args.quiet, args.payload);
-    let result = deliver(&signals, args.pid, &message, mode, timeout, &mut progress);
+    let pin = !args.no_pin;
+    let result = deliver(
+        &signals,
+        args.pid,
+        &message,
+        (mode, pin),
+        timeout,
+        &mut progress,
+    );
     progress.finish();
     match result {
         Ok(delivery) => {
@@ -42,7 +50,7 @@ fn main() {
                 );
             }
             if args.summary {
-                println!("{}", summary(message.len(), mode, &delivery));
+                println!("{}", summary(message.len(), &delivery));
             }
         }
         Err(failure) => fail_with(failure, &args, timeout, message.len()),
@@ -52,7 +60,7 @@ fn main() {
 
 // ANCHOR: summary
 /// One line for scripts and benchmarks: what was sent, how fast, at what cost.
-fn summary(bytes: usize, mode: Mode, delivery: &Delivery) -> String {
+fn summary(bytes: usize, delivery: &Delivery) -> String {
     let seconds = delivery.transfer.as_secs_f64();
     let rate = if seconds > 0.0 {
         bytes as f64 / seconds
@@ -62,7 +70,7 @@ fn summary(bytes: usize, mode: Mode, delivery: &Delivery) -> String {
     let mut line = format!(
         "client: {bytes} bytes in {seconds:.3} s ({:.2} kB/s), {} mode, {} signals ({} resent)",
         rate / 1000.0,
-        mode.name(),
+        delivery.mode.name(),
         delivery.signals,
         delivery.resent,
     );
