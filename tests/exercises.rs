@@ -347,18 +347,25 @@ fn every_exercise_compiles_and_fails_its_stages_tests_until_written() {
 /// learner's loop is edit, check, read; a minute per check breaks it.
 const FRESH_STAGE_FAILS_WITHIN: Duration = Duration::from_secs(15);
 
-/// Print how long each freshly started stage took to fail its tests.
+/// Print how long each freshly started stage took to fail its tests, and fail if one took
+/// longer than [`FRESH_STAGE_FAILS_WITHIN`].
 fn report_fail_times(times: &[(String, Duration)]) {
     eprintln!("a freshly started stage fails its check (tests only, build excluded) in:");
+    let mut slow = Vec::new();
     for (package, took) in times {
         let over = if *took > FRESH_STAGE_FAILS_WITHIN {
+            slow.push(format!("{package} ({:.1} s)", took.as_secs_f64()));
             format!("  over {FRESH_STAGE_FAILS_WITHIN:?}")
         } else {
             String::new()
         };
         eprintln!("  {package:<10} {:>6.1} s{over}", took.as_secs_f64());
     }
-    // Not asserted yet: the kit's fail-fast work (stopping a test when its programs exit,
-    // polling that sleeps) has to land first; until then a stubbed stage waits out its
-    // tests' 30 s deadlines.
+    assert!(
+        slow.is_empty(),
+        "a freshly started stage must fail its check within {FRESH_STAGE_FAILS_WITHIN:?}, \
+         its build excluded; these took longer: {}. A test that waits out a deadline \
+         instead of noticing that the programs are done is the usual cause",
+        slow.join(", ")
+    );
 }
