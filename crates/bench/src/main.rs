@@ -32,7 +32,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use machine::{CpuSnapshot, Machine};
-use options::{Options, USAGE};
+use options::Options;
 use progress::Progress;
 use run::{Row, Selection};
 
@@ -42,19 +42,10 @@ fn main() {
     if args.first().map(String::as_str) == Some(pingpong::HELPER) {
         pingpong::helper_main(&args[1..]);
     }
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return;
-    }
     // This crate lives in crates/bench: the workspace is two levels up.
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let workspace = &here.join("../..");
-    let options =
-        Options::parse(&args, workspace.join("book/src/performance")).unwrap_or_else(|why| {
-            // One line, as every program of the workbook reports bad input.
-            eprintln!("bench: {why} (see --help)");
-            std::process::exit(2)
-        });
+    let options = Options::parse(&args, workspace.join("book/src/performance"));
     let progress = Progress::new(0);
     let stages = stages::load(workspace).unwrap_or_else(|why| {
         eprintln!("bench: {why}");

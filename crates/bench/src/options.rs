@@ -1,34 +1,67 @@
-//! The command line. Hand-parsed: a dozen flags do not need a parser library.
+//! The command line, declared with clap: the same parser as the learner tool's.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::Parser;
+
 use crate::size::parse_size;
 
-pub const USAGE: &str = "\
-usage: cargo run --release --bin bench -- [OPTIONS]
-
+/// What `bench --help` says before the options.
+const ABOUT: &str = "\
 Builds every stage (cargo build --release --workspace --bins), measures the signal
 ceilings (ping-pongs in Rust and in C), then every stage end to end through its release
 binaries. Tables on stdout, progress on stderr. A full run writes the results into the
 book (book/src/performance/), but only from a quiet machine: it measures how busy other
 programs keep the CPUs, refuses to start when they are busy (or waits, with
 --wait-for-quiet), and writes nothing when they were busy during the run (exit code 3).
-A partial run writes the results only with --out.
+A partial run writes the results only with --out.";
 
-options:
-  --stage ID      only this stage (01 … 08; repeat for several)
-  --size SIZE     only this message size for every selected stage (100, 10k, 1M; repeatable)
-  --runs R        runs per figure; the median is reported (default 3)
-  --n N           round trips per ping-pong run (default 100000)
-  --timeout SECS  a transfer taking longer counts as failed (default 300)
-  --no-concurrency   skip the several-clients-at-once rows
-  --no-build      do not run cargo build first (use the binaries already built)
-  --out DIR       write the tables, CSV and SVG there (whatever the load)
-  --no-write      write nothing, print only
-  --wait-for-quiet MINUTES   before a run that writes into the book, wait up to this
-                  long for the machine to be quiet instead of refusing at once
-  -h, --help      this text";
+/// The options as typed.
+#[derive(Parser, Debug)]
+#[command(
+    name = "bench",
+    override_usage = "cargo run --release --bin bench -- [OPTIONS]",
+    about = "Every stage's real programs against the signal ceiling",
+    long_about = ABOUT
+)]
+struct Args {
+    /// Only this stage (01 … 08; repeat for several)
+    #[arg(long = "stage", value_name = "ID")]
+    stages: Vec<String>,
+    /// Only this message size for every selected stage (100, 10k, 1M; repeatable)
+    #[arg(long = "size", value_name = "SIZE", value_parser = size)]
+    sizes: Vec<usize>,
+    /// Runs per figure; the median is reported
+    #[arg(long, value_name = "R", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: u64,
+    /// Round trips per ping-pong run
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    n: u64,
+    /// A transfer taking longer counts as failed
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    /// Skip the several-clients-at-once rows
+    #[arg(long)]
+    no_concurrency: bool,
+    /// Do not run cargo build first (use the binaries already built)
+    #[arg(long)]
+    no_build: bool,
+    /// Write the tables, CSV and SVG there (whatever the load)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_write")]
+    out: Option<PathBuf>,
+    /// Write nothing, print only
+    #[arg(long)]
+    no_write: bool,
+    /// Before a run that writes into the book, wait up to this long for the machine to
+    /// be quiet instead of refusing at once
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
+    wait_for_quiet: Option<u64>,
+}
+
+fn size(text: &str) -> Result<usize, String> {
+    parse_size(text).ok_or_else(|| format!("not a size (100, 10k, 1M): {text:?}"))
+}
 
 #[derive(Debug)]
 pub struct Options {
@@ -48,81 +81,46 @@ pub struct Options {
 }
 
 impl Options {
-    /// Parse the arguments after the program name. `Err` holds a one-line reason.
-    pub fn parse(args: &[String], default_out: PathBuf) -> Result<Options, String> {
-        let mut options = Options {
-            stages: Vec::new(),
-            sizes: Vec::new(),
-            runs: 3,
-            n: 100_000,
-            timeout: Duration::from_secs(300),
-            concurrency: true,
-            build: true,
-            out: None,
-            into_book: false,
-            wait_for_quiet: Duration::ZERO,
-        };
-        let mut out = None;
-        let mut write = true;
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |what: &str| {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{arg} needs {what}"))
-            };
-            match arg.as_str() {
-                "--stage" => options.stages.push(value("a stage number")?),
-                "--size" => {
-                    let text = value("a size")?;
-                    options
-                        .sizes
-                        .push(parse_size(&text).ok_or_else(|| format!("bad size {text:?}"))?);
-                }
-                "--runs" => options.runs = positive(&value("a number")?, arg)?,
-                "--n" => options.n = positive(&value("a number")?, arg)? as u64,
-                "--timeout" => {
-                    options.timeout = Duration::from_secs(positive(&value("seconds")?, arg)? as u64)
-                }
-                "--no-concurrency" => options.concurrency = false,
-                "--no-build" => options.build = false,
-                "--out" => out = Some(PathBuf::from(value("a directory")?)),
-                "--no-write" => write = false,
-                "--wait-for-quiet" => {
-                    let minutes = positive(&value("minutes")?, arg)? as u64;
-                    options.wait_for_quiet = Duration::from_secs(60 * minutes);
-                }
-                other => return Err(format!("unknown option {other:?}")),
-            }
-        }
-        let partial = !options.stages.is_empty() || !options.sizes.is_empty();
-        let out_given = out.clone();
-        options.out = match (write, out) {
-            (false, _) => None,
-            (true, Some(dir)) => Some(dir),
-            // A partial run must not overwrite the book's full results.
-            (true, None) if partial => None,
-            (true, None) => Some(default_out),
-        };
-        options.into_book = write && out_given.is_none() && !partial;
-        Ok(options)
+    /// Parse the arguments after the program name; on an error or `--help`, clap prints
+    /// and exits (code 2 for a bad command line, as every program of the workbook).
+    pub fn parse(args: &[String], default_out: PathBuf) -> Options {
+        let args =
+            Args::parse_from(std::iter::once("bench").chain(args.iter().map(String::as_str)));
+        Options::from_args(args, default_out)
     }
-}
 
-fn positive(text: &str, option: &str) -> Result<usize, String> {
-    text.parse()
-        .ok()
-        .filter(|&n: &usize| n > 0)
-        .ok_or_else(|| format!("{option} needs a positive whole number, not {text:?}"))
+    fn from_args(args: Args, default_out: PathBuf) -> Options {
+        let partial = !args.stages.is_empty() || !args.sizes.is_empty();
+        let into_book = !args.no_write && args.out.is_none() && !partial;
+        let out = match (args.no_write, args.out) {
+            (true, _) => None,
+            (false, Some(dir)) => Some(dir),
+            // A partial run must not overwrite the book's full results.
+            (false, None) if partial => None,
+            (false, None) => Some(default_out),
+        };
+        Options {
+            stages: args.stages,
+            sizes: args.sizes,
+            runs: args.runs as usize,
+            n: args.n,
+            timeout: Duration::from_secs(args.timeout),
+            concurrency: !args.no_concurrency,
+            build: !args.no_build,
+            out,
+            into_book,
+            wait_for_quiet: Duration::from_secs(60 * args.wait_for_quiet.unwrap_or(0)),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Options, String> {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        Options::parse(&args, PathBuf::from("book"))
+    fn parse(args: &[&str]) -> Result<Options, clap::Error> {
+        let args = Args::try_parse_from(std::iter::once("bench").chain(args.iter().copied()))?;
+        Ok(Options::from_args(args, PathBuf::from("book")))
     }
 
     #[test]
@@ -151,7 +149,9 @@ mod tests {
             (vec![10_000], 5, 1000)
         );
         assert!(parse(&["--runs", "0"]).is_err());
-        assert!(parse(&["--size"]).unwrap_err().contains("needs"));
+        assert!(parse(&["--size"]).is_err());
+        assert!(parse(&["--size", "ten"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--out", "x", "--no-write"]).is_err());
     }
 }
