@@ -4,6 +4,10 @@
 //! reproduce a behaviour seen in real projects. Each is graded with the stages' checks,
 //! exactly as `workbook grade` does it, and the verdicts are asserted: the correct ones
 //! pass, each defect is failed by the checks it concerns, with its diagnosis.
+//!
+//! Each test grades whole stages (a nested `cargo test` per stage): minutes in all, so
+//! they are `#[ignore]`d in the everyday `cargo test --workspace` and run with the other
+//! proofs, `cargo test --workspace --tests -- --ignored`, as CI does.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -126,6 +130,7 @@ fn notes(results: &[StageResult]) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_correct_classic_minitalk_passes_stages_01_to_03_with_notes_only() {
     let minitalk = build("correct", None, None);
     let results = grade(&minitalk, &[1, 2, 3]);
@@ -153,6 +158,7 @@ fn a_correct_classic_minitalk_passes_stages_01_to_03_with_notes_only() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn usage_errors_on_stdout_with_exit_code_1_pass_with_notes() {
     let minitalk = build("usage-on-stdout", None, Some("USAGE_ON_STDOUT"));
     let results = grade(&minitalk, &[1]);
@@ -172,6 +178,7 @@ fn usage_errors_on_stdout_with_exit_code_1_pass_with_notes() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_pid_read_with_atoi_is_caught_in_the_sandbox() {
     let minitalk = build("atoi", None, Some("ATOI"));
     let results = grade(&minitalk, &[1]);
@@ -221,6 +228,7 @@ fn a_pid_read_with_atoi_is_caught_in_the_sandbox() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_client_that_reports_a_success_it_did_not_verify_is_named() {
     let minitalk = build("truncates", None, Some("TRUNCATE"));
     let results = grade(&minitalk, &[3]);
@@ -234,6 +242,7 @@ fn a_client_that_reports_a_success_it_did_not_verify_is_named() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_client_that_does_not_wait_for_answers_is_named() {
     let minitalk = build("no-ack", Some("NO_ACK"), Some("NO_ACK"));
     let results = grade(&minitalk, &[3]);
@@ -248,6 +257,7 @@ fn a_client_that_does_not_wait_for_answers_is_named() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_server_that_does_not_flush_is_named() {
     let minitalk = build("no-flush", Some("NO_FLUSH"), None);
     let results = grade(&minitalk, &[1]);
@@ -269,6 +279,7 @@ fn a_server_that_does_not_flush_is_named() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_server_that_serves_one_client_only_is_named() {
     let minitalk = build("one-client", Some("ONE_CLIENT"), None);
     let results = grade(&minitalk, &[1]);
@@ -289,6 +300,7 @@ fn a_server_that_serves_one_client_only_is_named() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_client_that_waits_forever_for_a_dead_server_is_named() {
     // The correct classic client has no timeout: stage 05 asks for one.
     let minitalk = build("no-timeout", None, None);
@@ -301,6 +313,7 @@ fn a_client_that_waits_forever_for_a_dead_server_is_named() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn the_suites_of_stages_06_and_07_run_to_the_end_against_a_server_that_answers_every_sender() {
     // A server that answers whoever signals it would kill a test process that sent it a
     // signal: every later test of that binary would never run. The kit's strangers are
@@ -328,6 +341,7 @@ fn the_suites_of_stages_06_and_07_run_to_the_end_against_a_server_that_answers_e
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn a_server_that_answers_a_stray_sender_is_named() {
     let minitalk = build("answers-a-stranger", Some("ANSWERS_EVERYONE"), None);
     let results = grade(&minitalk, &[3]);
@@ -348,6 +362,7 @@ fn a_server_that_answers_a_stray_sender_is_named() {
 }
 
 #[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn the_workbooks_own_final_programs_pass_stage_07_graded_as_anyone_s() {
     // Named by path, they are "another implementation" to the kit: what only the
     // workbook's programs do is skipped, and everything else must pass.
