@@ -10,6 +10,7 @@ build -p stage-02 -p stage-03 --bins
 # nothing tells it that its bits were lost.
 # The chapter says the server printed nothing: a run in which it printed anything is
 # tried again.
+idle() { quiet "$1" && sleeping "$1"; }
 unpaced() {
   transcript 03-stage02-unpaced
   terminal 1
@@ -17,7 +18,8 @@ unpaced() {
   pid=$(pid_of server)
   terminal 2
   run "MINITALK_DELAY_US=0 target/debug/stage02-client $pid \"no pause between signals\"; echo \"exit code: \$?\""
-  sleep 1 # whatever the server makes of it, it has made it by now
+  # Whatever the server makes of it, it has made it once it sleeps with nothing pending.
+  wait_until "the server to take every signal" idle "$pid"
   terminal 1
   output server
   local lines; lines=$(wc -l < "${outputs[server]}")

@@ -44,6 +44,7 @@ transcript 04-argv-limit
 terminal 1
 serve server 'target/debug/stage04-server'
 pid=$(pid_of server)
+output server
 terminal 2
 run_status "target/debug/stage04-client $pid \"\$(head -c 140000 /dev/zero | tr '\\0' x)\""
 run "head -c 140000 /dev/zero | tr '\\0' x | target/debug/stage04-client $pid -"

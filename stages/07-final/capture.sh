@@ -73,6 +73,7 @@ transcript 07-pinning
 terminal 1
 serve server 'target/release/server'
 pid=$(pid_of server)
+output server
 terminal 2
 run "taskset -pc $pid     # the server, before any client"
 turns=0

@@ -84,6 +84,7 @@ fn main() {
     }
 }
 
+// ANCHOR: why_silent
 /// Tell a dead server from a silent one, for the error message. Signal 0 sends nothing.
 fn why_silent(server: Pid) -> &'static str {
     match kill(server, None) {
@@ -91,3 +92,4 @@ fn why_silent(server: Pid) -> &'static str {
         _ => "the server is still there but not answering (stopped, or not a minitalk server)",
     }
 }
+// ANCHOR_END: why_silent
