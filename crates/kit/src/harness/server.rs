@@ -83,7 +83,7 @@ impl Server {
         // Colours are common (`\e[0;33mServer PID:\e[0;37m 12345`): the digits of an escape
         // sequence are not the PID.
         let text = strip_ansi(&String::from_utf8_lossy(&line));
-        let pid = first_number(&text).unwrap_or_else(|| {
+        let pid = pid_in_first_line(&text).unwrap_or_else(|| {
             panic!("the server's first line should contain its PID, but it is {text:?}")
         });
         let pid = Pid::from_raw(pid);
@@ -558,6 +558,13 @@ pub fn strip_ansi(text: &str) -> String {
     plain
 }
 
+/// The PID a server's first line shows: its first run of digits once colours are taken
+/// out (`\e[0;33mServer PID:\e[0;37m 12345` → 12345). What the kit, and the benchmark,
+/// read before they check that the PID is the process they started.
+pub fn pid_in_first_line(line: &str) -> Option<i32> {
+    first_number(&strip_ansi(line))
+}
+
 fn first_number(text: &str) -> Option<i32> {
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let digits: String = text[start..]
@@ -569,7 +576,7 @@ fn first_number(text: &str) -> Option<i32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_number, strip_ansi};
+    use super::{first_number, pid_in_first_line, strip_ansi};
 
     #[test]
     fn colours_are_not_part_of_the_pid_line() {
@@ -577,6 +584,10 @@ mod tests {
         assert_eq!(line, "Server PID: 22448");
         assert_eq!(first_number(&line), Some(22448));
         assert_eq!(strip_ansi("\x1b[1mPID\x1b(B 7"), "PID 7");
+        assert_eq!(
+            pid_in_first_line("\x1b[0;33mServer PID:\x1b[0;37m22448"),
+            Some(22448)
+        );
     }
 
     #[test]
