@@ -368,8 +368,14 @@ impl Server {
         if matches!(signal, Signal::SIGUSR1 | Signal::SIGUSR2) {
             self.strangers.send(self.pid, signal);
         } else {
-            nix::sys::signal::kill(self.pid, signal)
-                .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+            // The PID the server printed may be a descendant of the process the test
+            // started, which that process reaps: pinned by a pidfd, not merely checked.
+            assert!(
+                procfs::signal_if_descendant(self.pid, self.process.pid(), signal),
+                "cannot send {signal} to PID {}: it ended, or is no longer the server this \
+                 test started",
+                self.pid
+            );
         }
     }
 
