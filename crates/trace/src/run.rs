@@ -235,7 +235,6 @@ impl Session {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn go(
         &mut self,
         plan: &Plan,
