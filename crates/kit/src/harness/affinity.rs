@@ -86,11 +86,10 @@ mod tests {
         let mut command = Command::new("sleep");
         command.arg("5");
         pin_to(&mut command, cpu);
-        let mut child = command.spawn().expect("sleep");
-        let pid = Pid::from_raw(child.id() as i32);
+        // Killed and reaped when the handle drops, whether or not the assertions hold.
+        let child = crate::Process::spawn(command);
+        let pid = child.pid();
         assert_eq!(cpus_of(pid), [cpu]);
         assert_eq!(last_cpu(pid), Some(cpu));
-        let _ = child.kill();
-        let _ = child.wait();
     }
 }

@@ -352,11 +352,11 @@ mod tests {
 
     #[test]
     fn only_a_descendant_is_signalled() {
-        let mut child = std::process::Command::new("sleep")
-            .arg("30")
-            .spawn()
-            .expect("sleep");
-        let pid = Pid::from_raw(child.id() as i32);
+        // Killed and reaped when the handle drops, should an assertion fail first.
+        let mut command = std::process::Command::new("sleep");
+        command.arg("30");
+        let child = crate::Process::spawn(command);
+        let pid = child.pid();
         let me = nix::unistd::getpid();
         // Our child is no descendant of init's lineage as seen from PID 1 (the walk stops
         // below it), nor are PIDs 0 and 1 anyone's: refused, nothing sent.
@@ -368,7 +368,7 @@ mod tests {
         assert!(!signal_if_descendant(Pid::from_raw(0), me, Signal::SIGTERM));
         assert!(!signal_if_descendant(Pid::from_raw(1), me, Signal::SIGTERM));
         assert!(signal_if_descendant(pid, me, Signal::SIGKILL));
-        let status = child.wait().expect("wait for sleep");
+        let status = child.wait(crate::DEADLINE);
         assert_eq!(
             std::os::unix::process::ExitStatusExt::signal(&status),
             Some(Signal::SIGKILL as i32),
