@@ -9,6 +9,7 @@ pub mod args;
 pub mod cli;
 pub mod env;
 pub mod exit;
+pub mod lineage;
 pub mod pid;
 pub mod raw;
 pub mod target;

@@ -260,6 +260,20 @@ impl Session {
         programs.server = Some(server);
         let pid = self.wait_for_pid(&lines, pipeline, stop)?;
         programs.server_lines = Some(lines);
+        // Every client, the stray and a SIGSTOP go to that PID: it must be the process
+        // we started, or one it started (a wrapper's server), never whatever number a
+        // buggy server printed (its parent's PID, or 1).
+        if pid <= 1
+            || !minitalk_common::lineage::is_descendant_of(
+                Pid::from_raw(pid),
+                Pid::from_raw(server_child),
+            )
+        {
+            return Err(Error::Failed(format!(
+                "the server printed PID {pid}, but the process started is {server_child} and \
+                 {pid} is neither it nor one of its descendants: refusing to signal it"
+            )));
+        }
         if pid != server_child {
             // A wrapper (a script) started the real server: that one is the server.
             admit(instance, pid)?;

@@ -110,26 +110,10 @@ pub fn state(pid: Pid) -> Option<char> {
     status_field(pid, "State")?.chars().next()
 }
 
-/// The parent's PID.
-pub fn parent(pid: Pid) -> Option<Pid> {
-    status_field(pid, "PPid")?.parse().ok().map(Pid::from_raw)
-}
-
-/// Whether `pid` is `ancestor` or one of its descendants: how the kit validates a PID that a
-/// program printed before it signals it.
-pub fn is_descendant_of(pid: Pid, ancestor: Pid) -> bool {
-    let mut current = pid;
-    for _ in 0..64 {
-        if current == ancestor {
-            return true;
-        }
-        match parent(current) {
-            Some(next) if next.as_raw() > 1 => current = next,
-            _ => return false,
-        }
-    }
-    false
-}
+/// The parent's PID, and whether a process descends from another: how the kit validates
+/// a PID that a program printed before it signals it. (One home for both, shared with the
+/// tracer: `minitalk_common::lineage`.)
+pub use minitalk_common::lineage::{is_descendant_of, parent};
 
 /// Send `signal` to `pid` if it is `ancestor` or one of its descendants; `false` (and
 /// nothing sent) otherwise, or if it is gone.
