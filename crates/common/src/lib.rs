@@ -11,6 +11,7 @@ pub mod env;
 pub mod exit;
 pub mod lineage;
 pub mod pid;
+pub mod pid_line;
 pub mod raw;
 pub mod target;
 

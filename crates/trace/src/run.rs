@@ -622,28 +622,10 @@ fn collect(mut from: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
     })
 }
 
-/// The PID on a server's first line: the last number on it, once colour escapes
-/// (`\e[0;33m`, as some C servers print) are taken out.
+/// The PID on a server's first line, as the kit reads it (the first number, colours
+/// taken out); 0 is none.
 pub fn pid_in(line: &[u8]) -> Option<i32> {
-    let text = String::from_utf8_lossy(line);
-    let mut plain = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // Skip to the escape's final letter.
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain
-        .split(|c: char| !c.is_ascii_digit())
-        .rfind(|w| !w.is_empty())
-        .and_then(|w| w.parse().ok())
+    minitalk_common::pid_line::pid_in_first_line(&String::from_utf8_lossy(line))
         .filter(|&pid| pid > 0)
 }
 
@@ -771,8 +753,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_pid_is_the_last_number_once_colours_are_gone() {
+    fn the_pid_is_the_first_number_once_colours_are_gone() {
         assert_eq!(pid_in(b"PID: 48213\n"), Some(48213));
+        // Not the 2 of SIGUSR2, as reading the last number would have it.
+        assert_eq!(
+            pid_in(b"PID: 48213 (send SIGUSR1 or SIGUSR2)\n"),
+            Some(48213)
+        );
         assert_eq!(
             pid_in(b"\x1b[0;33mServer PID:\x1b[0;37m12345\n"),
             Some(12345)
