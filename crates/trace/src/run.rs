@@ -26,6 +26,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use minitalk_common::sched;
 use nix::libc;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
@@ -517,9 +518,8 @@ impl Held {
         let read_fd = read.as_raw_fd();
         let realtime = is_client && scheduling == Scheduling::ClientFirst;
         let one_cpu = scheduling != Scheduling::Free;
-        let cpu = if one_cpu { Some(shared_cpu()) } else { None };
-        // SAFETY: between fork and exec only async-signal-safe system calls run: dup2,
-        // fcntl, sched_setaffinity, setrlimit, sched_setscheduler.
+        // SAFETY: between fork and exec only async-signal-safe system calls run: dup2 and
+        // fcntl here, then sched_setaffinity, setrlimit and sched_setscheduler.
         unsafe {
             command.pre_exec(move || {
                 if read_fd == 3 {
@@ -529,30 +529,16 @@ impl Held {
                 } else if libc::dup2(read_fd, 3) != 3 {
                     return Err(io::Error::last_os_error());
                 }
-                if let Some(cpu) = cpu {
-                    let mut set: libc::cpu_set_t = std::mem::zeroed();
-                    libc::CPU_SET(cpu, &mut set);
-                    if libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                }
-                if realtime {
-                    // A real-time task that never sleeps would starve the CPU: the
-                    // kernel kills it with SIGXCPU after 2 s of CPU time without a sleep.
-                    let limit = libc::rlimit {
-                        rlim_cur: 2_000_000,
-                        rlim_max: 2_000_000,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_RTTIME, &limit) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                    let param = libc::sched_param { sched_priority: 1 };
-                    if libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                }
                 Ok(())
             });
+        }
+        if one_cpu {
+            sched::pin_to(&mut command, sched::shared_cpu());
+        }
+        if realtime {
+            // A real-time task that never sleeps would starve the CPU: the kernel kills it
+            // with SIGXCPU after 2 s of CPU time without a sleep.
+            sched::realtime(&mut command, (2_000_000, 2_000_000));
         }
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let child = command
@@ -725,22 +711,6 @@ impl Programs {
     fn client_results(&mut self) -> Vec<(Option<ExitStatus>, Vec<u8>, Vec<u8>)> {
         std::mem::take(&mut self.client_outputs)
     }
-}
-
-/// The CPU that `OneCpu` uses: the highest-numbered one we may run on.
-fn shared_cpu() -> usize {
-    // SAFETY: a zeroed cpu_set_t is a valid empty set; the kernel fills it in.
-    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: pid 0 is this thread; the size and pointer describe `set`.
-    let ok = unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) };
-    if ok != 0 {
-        return 0;
-    }
-    (0..libc::CPU_SETSIZE as usize)
-        .rev()
-        // SAFETY: `cpu` is below CPU_SETSIZE.
-        .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
-        .unwrap_or(0)
 }
 
 /// Write something to `out`, ignoring a reader that went away.
