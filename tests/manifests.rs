@@ -3,6 +3,8 @@
 //! files. A stage is described once, in its manifest; this test fails, naming the file
 //! and the fact, wherever another file says something else. The signals lab (`lab/`) is
 //! checked the same way, and each of its experiments against its program, test and chapter.
+//! Last, the README's layout table and DEVELOPERS.md against the tree: every crate, every
+//! script, the lab, CI.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -352,4 +354,67 @@ fn what_a_stage_carries_over_is_listed_and_true() {
             );
         }
     }
+}
+
+/// The first column of the README's layout table: `crates/kit/`, `lab/`, `.ci/run`, ….
+fn readme_layout_rows() -> Vec<String> {
+    let readme = read(Path::new(ROOT).join("README.md"));
+    let section = readme
+        .split("\n## Layout\n")
+        .nth(1)
+        .expect("README.md has a `## Layout` section");
+    section
+        .lines()
+        .take_while(|line| !line.starts_with("## "))
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split_once('`').map(|(path, _)| path.to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_readme_layout_and_the_developers_guide_name_every_part_of_the_tree() {
+    let root = Path::new(ROOT);
+    let rows = readme_layout_rows();
+    let guide = read(root.join("DEVELOPERS.md"));
+    let names_in = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(root.join(dir))
+            .unwrap_or_else(|e| panic!("cannot read {dir}/: {e}"))
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // Every crate, every script, and the top-level parts: a row in the README's table, and
+    // a word in the developers' guide.
+    let mut parts: Vec<(String, String)> = names_in("crates")
+        .into_iter()
+        .map(|name| (format!("crates/{name}/"), format!("`crates/{name}`")))
+        .collect();
+    parts.extend(
+        names_in("scripts")
+            .into_iter()
+            .map(|name| (format!("scripts/{name}"), format!("scripts/{name}"))),
+    );
+    for part in ["lab/", "src/", "tests/", "book/", ".ci/run"] {
+        parts.push((part.to_owned(), part.trim_end_matches('/').to_owned()));
+    }
+    let mut problems = Vec::new();
+    for (row, mention) in &parts {
+        if !rows.contains(row) {
+            problems.push(format!("README.md's layout table has no row `{row}`"));
+        }
+        if !guide.contains(mention.as_str()) {
+            problems.push(format!("DEVELOPERS.md never names {mention}"));
+        }
+    }
+    // And every row names something that is there (`stages/NN-name/` stands for each stage).
+    for row in &rows {
+        if !row.contains("NN") && !root.join(row).exists() {
+            problems.push(format!(
+                "README.md's layout table names `{row}`, which is not in the tree"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

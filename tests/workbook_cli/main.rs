@@ -7,10 +7,8 @@
 mod toy;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use workbook::parts::SCAFFOLD_LINE;
@@ -574,39 +572,41 @@ fn diff_shows_what_the_next_stage_kept_changed_and_added() {
 fn watch_checks_again_when_a_file_of_the_stage_changes() {
     let copy = copy("watch");
     expect(&copy, &["start", "90"], 0);
-    let mut child = command(&copy, &["watch", "90"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (lines, arrivals) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    // Wait, with a deadline, for the summary whose heading satisfies `done`.
-    let wait_for = |what: &str, done: &dyn Fn(&str) -> bool| -> Vec<String> {
+    // The kit's process: `watch` runs until it is killed, and it is, with the checks it
+    // started (its process group), when the handle drops, a failed wait included.
+    let mut watch = minitalk_kit::Process::spawn(command(&copy, &["watch", "90"]));
+    // Where the lines not yet looked at start in watch's stdout.
+    let mut from = 0;
+    // Wait, with a deadline, for the summary whose heading satisfies `done`: its lines,
+    // up to the `Watching …` line that ends it.
+    let mut wait_for = |what: &str, done: &dyn Fn(&str) -> bool| -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(180);
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match arrivals.recv_timeout(left) {
-                Ok(line) => {
-                    let finished = line.starts_with("Watching ");
-                    seen.push(line);
-                    if finished && seen.iter().any(|l| l.starts_with("stage-90 · ") && done(l)) {
-                        return seen;
-                    }
+        let found = watch.stdout.wait_until(deadline, |bytes, _| {
+            let mut seen = Vec::new();
+            let mut end = from;
+            for line in bytes[from..].split_inclusive(|&b| b == b'\n') {
+                if !line.ends_with(b"\n") {
+                    break;
                 }
-                Err(_) => panic!(
-                    "watch: no {what} within 180 s; it said:\n{}",
-                    seen.join("\n")
-                ),
+                end += line.len();
+                let line = String::from_utf8_lossy(&line[..line.len() - 1]).into_owned();
+                let finished = line.starts_with("Watching ");
+                seen.push(line);
+                if finished && seen.iter().any(|l| l.starts_with("stage-90 · ") && done(l)) {
+                    return Some((seen, end));
+                }
             }
+            None
+        });
+        match found {
+            Ok((seen, end)) => {
+                from = end;
+                seen
+            }
+            Err(so_far) => panic!(
+                "watch: no {what} within 180 s; it said:\n{}",
+                String::from_utf8_lossy(&so_far[from..])
+            ),
         }
     };
     let first = wait_for("first summary", &|l| l.contains("0 passed, 2 failed"));
@@ -618,8 +618,7 @@ fn watch_checks_again_when_a_file_of_the_stage_changes() {
     let second = wait_for("second summary after the save", &|l| {
         l.contains("2 passed, 0 failed")
     });
-    child.kill().unwrap();
-    child.wait().unwrap();
+    watch.kill();
     assert!(
         second
             .iter()

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use minitalk_kit::harness::server::pid_in_first_line;
 use minitalk_kit::procfs;
 
 use crate::check::{Expectation, LineStyle, Verdict};
@@ -207,7 +208,7 @@ fn first_line_end(bytes: &[u8]) -> usize {
 fn target(stage: &Stage, server: &Running, first_line: &str) -> Result<String, String> {
     match stage.bench.transport {
         Transport::Signals => {
-            let pid = first_number(first_line)
+            let pid = pid_in_first_line(first_line)
                 .ok_or_else(|| format!("no PID in the first line {first_line:?}"))?;
             let pid = nix::unistd::Pid::from_raw(pid);
             if pid.as_raw() <= 1 || !procfs::is_descendant_of(pid, server.pid()) {
@@ -253,16 +254,6 @@ fn memory(server: &Running) -> Result<(u64, u64), String> {
     Ok((field("VmRSS")?, field("VmHWM")?))
 }
 
-/// The first run of digits: `PID: 12345` → 12345.
-pub fn first_number(text: &str) -> Option<i32> {
-    let start = text.find(|c: char| c.is_ascii_digit())?;
-    let digits = &text[start..];
-    let end = digits
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(digits.len());
-    digits[..end].parse().ok()
-}
-
 /// The first word that is a socket address: `listening on 127.0.0.1:4000` → 127.0.0.1:4000.
 pub fn first_address(text: &str) -> Option<SocketAddr> {
     text.split_whitespace()
@@ -276,8 +267,8 @@ mod tests {
 
     #[test]
     fn finds_the_pid_and_the_address_in_first_lines() {
-        assert_eq!(first_number("PID: 12345"), Some(12345));
-        assert_eq!(first_number("no pid"), None);
+        assert_eq!(pid_in_first_line("PID: 12345"), Some(12345));
+        assert_eq!(pid_in_first_line("no pid"), None);
         assert_eq!(
             first_address("listening on 127.0.0.1:4000").map(|a| a.to_string()),
             Some("127.0.0.1:4000".to_owned())

@@ -274,7 +274,8 @@ mod tests {
                 break;
             }
             assert!(std::time::Instant::now() < deadline, "never a zombie");
-            std::thread::yield_now();
+            // A short sleep between two reads: spinning would take the CPU from the child.
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
         let result = check(pid);
         child.wait().unwrap();

@@ -26,6 +26,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use minitalk_common::sched;
 use nix::libc;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
@@ -235,7 +236,6 @@ impl Session {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn go(
         &mut self,
         plan: &Plan,
@@ -261,6 +261,20 @@ impl Session {
         programs.server = Some(server);
         let pid = self.wait_for_pid(&lines, pipeline, stop)?;
         programs.server_lines = Some(lines);
+        // Every client, the stray and a SIGSTOP go to that PID: it must be the process
+        // we started, or one it started (a wrapper's server), never whatever number a
+        // buggy server printed (its parent's PID, or 1).
+        if pid <= 1
+            || !minitalk_common::lineage::is_descendant_of(
+                Pid::from_raw(pid),
+                Pid::from_raw(server_child),
+            )
+        {
+            return Err(Error::Failed(format!(
+                "the server printed PID {pid}, but the process started is {server_child} and \
+                 {pid} is neither it nor one of its descendants: refusing to signal it"
+            )));
+        }
         if pid != server_child {
             // A wrapper (a script) started the real server: that one is the server.
             admit(instance, pid)?;
@@ -504,9 +518,8 @@ impl Held {
         let read_fd = read.as_raw_fd();
         let realtime = is_client && scheduling == Scheduling::ClientFirst;
         let one_cpu = scheduling != Scheduling::Free;
-        let cpu = if one_cpu { Some(shared_cpu()) } else { None };
-        // SAFETY: between fork and exec only async-signal-safe system calls run: dup2,
-        // fcntl, sched_setaffinity, setrlimit, sched_setscheduler.
+        // SAFETY: between fork and exec only async-signal-safe system calls run: dup2 and
+        // fcntl here, then sched_setaffinity, setrlimit and sched_setscheduler.
         unsafe {
             command.pre_exec(move || {
                 if read_fd == 3 {
@@ -516,30 +529,16 @@ impl Held {
                 } else if libc::dup2(read_fd, 3) != 3 {
                     return Err(io::Error::last_os_error());
                 }
-                if let Some(cpu) = cpu {
-                    let mut set: libc::cpu_set_t = std::mem::zeroed();
-                    libc::CPU_SET(cpu, &mut set);
-                    if libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                }
-                if realtime {
-                    // A real-time task that never sleeps would starve the CPU: the
-                    // kernel kills it with SIGXCPU after 2 s of CPU time without a sleep.
-                    let limit = libc::rlimit {
-                        rlim_cur: 2_000_000,
-                        rlim_max: 2_000_000,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_RTTIME, &limit) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                    let param = libc::sched_param { sched_priority: 1 };
-                    if libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                }
                 Ok(())
             });
+        }
+        if one_cpu {
+            sched::pin_to(&mut command, sched::shared_cpu());
+        }
+        if realtime {
+            // A real-time task that never sleeps would starve the CPU: the kernel kills it
+            // with SIGXCPU after 2 s of CPU time without a sleep.
+            sched::realtime(&mut command, (2_000_000, 2_000_000));
         }
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let child = command
@@ -609,28 +608,10 @@ fn collect(mut from: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
     })
 }
 
-/// The PID on a server's first line: the last number on it, once colour escapes
-/// (`\e[0;33m`, as some C servers print) are taken out.
+/// The PID on a server's first line, as the kit reads it (the first number, colours
+/// taken out); 0 is none.
 pub fn pid_in(line: &[u8]) -> Option<i32> {
-    let text = String::from_utf8_lossy(line);
-    let mut plain = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // Skip to the escape's final letter.
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain
-        .split(|c: char| !c.is_ascii_digit())
-        .rfind(|w| !w.is_empty())
-        .and_then(|w| w.parse().ok())
+    minitalk_common::pid_line::pid_in_first_line(&String::from_utf8_lossy(line))
         .filter(|&pid| pid > 0)
 }
 
@@ -732,22 +713,6 @@ impl Programs {
     }
 }
 
-/// The CPU that `OneCpu` uses: the highest-numbered one we may run on.
-fn shared_cpu() -> usize {
-    // SAFETY: a zeroed cpu_set_t is a valid empty set; the kernel fills it in.
-    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: pid 0 is this thread; the size and pointer describe `set`.
-    let ok = unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&set), &mut set) };
-    if ok != 0 {
-        return 0;
-    }
-    (0..libc::CPU_SETSIZE as usize)
-        .rev()
-        // SAFETY: `cpu` is below CPU_SETSIZE.
-        .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
-        .unwrap_or(0)
-}
-
 /// Write something to `out`, ignoring a reader that went away.
 pub fn print(out: &mut impl Write, text: &str) {
     let _ = out.write_all(text.as_bytes());
@@ -758,8 +723,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_pid_is_the_last_number_once_colours_are_gone() {
+    fn the_pid_is_the_first_number_once_colours_are_gone() {
         assert_eq!(pid_in(b"PID: 48213\n"), Some(48213));
+        // Not the 2 of SIGUSR2, as reading the last number would have it.
+        assert_eq!(
+            pid_in(b"PID: 48213 (send SIGUSR1 or SIGUSR2)\n"),
+            Some(48213)
+        );
         assert_eq!(
             pid_in(b"\x1b[0;33mServer PID:\x1b[0;37m12345\n"),
             Some(12345)

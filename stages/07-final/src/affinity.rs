@@ -11,9 +11,9 @@
 //! to the CPU the server last ran on (`/proc/PID/stat`), and a server whose client runs on
 //! one CPU only follows it there for that client's turn, then goes back to the CPUs it
 //! had. Nothing of this travels in a signal: the server sees the client's affinity with
-//! `sched_getaffinity(2)`. Where the kernel refuses (a CPU outside our cpuset, a client
-//! pinned elsewhere by its user), each side stays where it is and the protocol works as
-//! before, only slower.
+//! `sched_getaffinity(2)`. Where the kernel refuses (a CPU outside our cpuset), or where
+//! the user has held a side elsewhere (`taskset`: the kernel would let us leave, we do
+//! not), each side stays where it is and the protocol works as before, only slower.
 
 use nix::libc;
 use nix::unistd::Pid;

@@ -96,17 +96,35 @@ fn a_client_that_cannot_join_the_server_delivers_all_the_same_and_says_nothing()
         return;
     }
     // The server on the first CPU, the client held on the last one by its parent, as
-    // `taskset -c` would: the client may not move to the server's CPU, and the server
-    // may not move to the client's.
+    // `taskset -c` would. The kernel would let either move (a process may set its own
+    // affinity to any CPU of its cpuset), but a side its user held on a CPU stays there:
+    // the client does not go to the server's CPU, the server does not follow.
     let (first, last) = (all[0], all[all.len() - 1]);
     let mut server_command = programs.server_command();
     pin_to(&mut server_command, first);
     let mut server = Server::start(server_command);
-    let mut client_command = programs.client_command();
-    client_command.args([&server.pid().to_string(), "held elsewhere"]);
-    pin_to(&mut client_command, last);
-    let client = Process::spawn(client_command);
+    let held = |message: &str| {
+        let mut command = programs.client_command();
+        command.args([server.pid().to_string().as_str(), message]);
+        pin_to(&mut command, last);
+        command
+    };
 
+    // During a turn: each side where its user put it.
+    let mut long = Process::spawn(held("-"));
+    long.write_stdin(text(LONG, 7).as_bytes());
+    long.close_stdin();
+    server.expect_stderr("receiving");
+    assert_eq!(
+        cpus_of(long.pid()),
+        [last],
+        "the client left the CPU it was held on"
+    );
+    assert_eq!(cpus_of(server.pid()), [first], "the server left its CPU");
+    long.kill();
+    server.expect_stderr("it is gone");
+
+    let client = Process::spawn(held("held elsewhere"));
     assert!(client.wait_with_output(DEADLINE).success());
     server.expect_message("held elsewhere\n");
     assert_eq!(client.stderr.text(), "", "the client spoke of its CPU");

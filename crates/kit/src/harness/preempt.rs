@@ -27,8 +27,6 @@
 //! real-time process that runs longer than the limit without blocking, so such a server
 //! dies at once, and the test says the server exited, instead of crawling to a deadline.
 
-use std::io;
-use std::os::unix::process::CommandExt;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -82,27 +80,7 @@ pub fn as_preempting_server(command: &mut Command) -> &mut Command {
         return command;
     }
     pin_to_shared_cpu(command);
-    // SAFETY: between fork and exec only plain system calls run (`setrlimit`,
-    // `sched_setscheduler`, and `sched_setaffinity` from the pinning): no allocation, no
-    // locks, nothing the parent shares with the child.
-    unsafe {
-        command.pre_exec(|| {
-            let (soft, hard) = RUN_WITHOUT_BLOCKING_US;
-            let limit = libc::rlimit {
-                rlim_cur: soft,
-                rlim_max: hard,
-            };
-            if libc::setrlimit(libc::RLIMIT_RTTIME, &limit) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            let param = libc::sched_param { sched_priority: 1 };
-            if libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    command
+    minitalk_common::sched::realtime(command, RUN_WITHOUT_BLOCKING_US)
 }
 
 /// Prepare `command` to start a client: pinned to the server's CPU, with the ordinary

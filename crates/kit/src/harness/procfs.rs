@@ -110,25 +110,50 @@ pub fn state(pid: Pid) -> Option<char> {
     status_field(pid, "State")?.chars().next()
 }
 
-/// The parent's PID.
-pub fn parent(pid: Pid) -> Option<Pid> {
-    status_field(pid, "PPid")?.parse().ok().map(Pid::from_raw)
-}
+/// The parent's PID, and whether a process descends from another: how the kit validates
+/// a PID that a program printed before it signals it. (One home for both, shared with the
+/// tracer: `minitalk_common::lineage`.)
+pub use minitalk_common::lineage::{is_descendant_of, parent};
 
-/// Whether `pid` is `ancestor` or one of its descendants: how the kit validates a PID that a
-/// program printed before it signals it.
-pub fn is_descendant_of(pid: Pid, ancestor: Pid) -> bool {
-    let mut current = pid;
-    for _ in 0..64 {
-        if current == ancestor {
-            return true;
-        }
-        match parent(current) {
-            Some(next) if next.as_raw() > 1 => current = next,
-            _ => return false,
-        }
+/// Send `signal` to `pid` if it is `ancestor` or one of its descendants; `false` (and
+/// nothing sent) otherwise, or if it is gone.
+///
+/// A check in `/proc` followed by `kill(pid, …)` leaves a window: the process may end
+/// and be reaped by its parent (a shell reaps its jobs) between the two, and its PID be
+/// given to someone else's process. So the process is first pinned with a pidfd
+/// (`pidfd_open(2)`): whatever happens to the PID after that, the pidfd names the
+/// process that had it, and `pidfd_send_signal(2)` reaches that one or, if it has ended,
+/// nobody. The check, made after the pidfd is open, is then about that process.
+pub fn signal_if_descendant(pid: Pid, ancestor: Pid, signal: Signal) -> bool {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+    use nix::libc;
+
+    if pid.as_raw() <= 1 {
+        return false;
     }
-    false
+    // SAFETY: pidfd_open takes a PID and flags and returns a new file descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) };
+    if fd < 0 {
+        return false;
+    }
+    // SAFETY: `fd` was just returned by pidfd_open, and nothing else owns it.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
+    if !is_descendant_of(pid, ancestor) {
+        return false;
+    }
+    // SAFETY: a valid pidfd, a signal number, no siginfo (the kernel fills in one as for
+    // kill(2)), no flags.
+    let sent = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            fd.as_raw_fd(),
+            signal as libc::c_int,
+            std::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    };
+    sent == 0
 }
 
 /// The PIDs of `pid`'s children (all threads), from `/proc/PID/task/*/children`.
@@ -307,5 +332,31 @@ mod tests {
         assert!(pending(me).is_some());
         assert!(is_descendant_of(me, me));
         assert!(is_descendant_of(me, nix::unistd::getppid()));
+    }
+
+    #[test]
+    fn only_a_descendant_is_signalled() {
+        // Killed and reaped when the handle drops, should an assertion fail first.
+        let mut command = std::process::Command::new("sleep");
+        command.arg("30");
+        let child = crate::Process::spawn(command);
+        let pid = child.pid();
+        let me = nix::unistd::getpid();
+        // Our child is no descendant of init's lineage as seen from PID 1 (the walk stops
+        // below it), nor are PIDs 0 and 1 anyone's: refused, nothing sent.
+        assert!(!signal_if_descendant(
+            pid,
+            Pid::from_raw(1),
+            Signal::SIGTERM
+        ));
+        assert!(!signal_if_descendant(Pid::from_raw(0), me, Signal::SIGTERM));
+        assert!(!signal_if_descendant(Pid::from_raw(1), me, Signal::SIGTERM));
+        assert!(signal_if_descendant(pid, me, Signal::SIGKILL));
+        let status = child.wait(crate::DEADLINE);
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(Signal::SIGKILL as i32),
+            "a refused SIGTERM was sent"
+        );
     }
 }

@@ -32,12 +32,7 @@ impl PtyServer {
         let line = session
             .read_line()
             .unwrap_or_else(|e| panic!("the server printed no first line on a terminal: {e}"));
-        let digits: String = super::server::strip_ansi(&line)
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        let pid = Pid::from_raw(digits.parse().unwrap_or_else(|_| {
+        let pid = Pid::from_raw(super::server::pid_in_first_line(&line).unwrap_or_else(|| {
             panic!("the server's first line should contain its PID, but it is {line:?}")
         }));
         // The pty child is the session leader of a new session; the PID it prints must be

@@ -83,7 +83,7 @@ impl Server {
         // Colours are common (`\e[0;33mServer PID:\e[0;37m 12345`): the digits of an escape
         // sequence are not the PID.
         let text = strip_ansi(&String::from_utf8_lossy(&line));
-        let pid = first_number(&text).unwrap_or_else(|| {
+        let pid = pid_in_first_line(&text).unwrap_or_else(|| {
             panic!("the server's first line should contain its PID, but it is {text:?}")
         });
         let pid = Pid::from_raw(pid);
@@ -368,8 +368,14 @@ impl Server {
         if matches!(signal, Signal::SIGUSR1 | Signal::SIGUSR2) {
             self.strangers.send(self.pid, signal);
         } else {
-            nix::sys::signal::kill(self.pid, signal)
-                .unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.pid));
+            // The PID the server printed may be a descendant of the process the test
+            // started, which that process reaps: pinned by a pidfd, not merely checked.
+            assert!(
+                procfs::signal_if_descendant(self.pid, self.process.pid(), signal),
+                "cannot send {signal} to PID {}: it ended, or is no longer the server this \
+                 test started",
+                self.pid
+            );
         }
     }
 
@@ -529,61 +535,6 @@ fn no_newline_after_a_message() {
     );
 }
 
-/// `text` without its ANSI escape sequences: `ESC [ parameters final-byte` (colours,
-/// cursor moves) and two-byte `ESC x`.
-pub fn strip_ansi(text: &str) -> String {
-    let mut plain = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\x1b' {
-            plain.push(c);
-            continue;
-        }
-        match chars.next() {
-            // Parameters and intermediates, up to the final byte (@ to ~).
-            Some('[') => {
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            // A character set: `ESC ( B`.
-            Some('(' | ')') => {
-                chars.next();
-            }
-            _ => {}
-        }
-    }
-    plain
-}
-
-fn first_number(text: &str) -> Option<i32> {
-    let start = text.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{first_number, strip_ansi};
-
-    #[test]
-    fn colours_are_not_part_of_the_pid_line() {
-        let line = strip_ansi("\x1b[0;33mServer PID:\x1b[0;37m 22448\x1b[0m");
-        assert_eq!(line, "Server PID: 22448");
-        assert_eq!(first_number(&line), Some(22448));
-        assert_eq!(strip_ansi("\x1b[1mPID\x1b(B 7"), "PID 7");
-    }
-
-    #[test]
-    fn finds_the_pid_in_common_first_lines() {
-        assert_eq!(first_number("12345"), Some(12345));
-        assert_eq!(first_number("PID: 12345"), Some(12345));
-        assert_eq!(first_number("Server PID = 42 ready"), Some(42));
-        assert_eq!(first_number("no pid here"), None);
-    }
-}
+/// How the kit, the benchmark and the tracer read a server's PID line: one home,
+/// `minitalk_common::pid_line`.
+pub use minitalk_common::pid_line::{pid_in_first_line, strip_ansi};

@@ -156,9 +156,7 @@ impl Drop for Shell {
         // Deepest first, while each still has its parent: a process whose parent has died
         // is adopted by init, out of reach of this walk.
         for pid in self.descendants().into_iter().rev() {
-            if procfs::is_descendant_of(pid, self.pid) {
-                let _ = kill(pid, Signal::SIGKILL);
-            }
+            procfs::signal_if_descendant(pid, self.pid, Signal::SIGKILL);
         }
         let _ = kill(self.pid, Signal::SIGKILL);
         while waitpid(self.pid, None) == Err(Errno::EINTR) {}
