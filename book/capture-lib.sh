@@ -34,6 +34,7 @@ work=$(mktemp -d)
 declare -A pids=()     # NAME -> PID of each process started with `serve`/`background`
 declare -A outputs=()  # NAME -> the file its stdout and stderr go to
 declare -A shown=()    # NAME -> how many bytes of it a transcript already shows
+declare -A backgrounded=()  # NAME -> 1 for each process started with `background`
 
 # --- building ---------------------------------------------------------------------------
 
@@ -120,7 +121,9 @@ split_comment() {
 serve() { start "$1" "$2"; show_command "$2"; }
 
 # background NAME COMMAND: the same, shown as `COMMAND &` (started from this terminal).
-background() { start "$1" "$2"; split_comment "$2"; show_command "$command &$comment"; }
+background() {
+  start "$1" "$2"; split_comment "$2"; show_command "$command &$comment"; backgrounded[$1]=1
+}
 
 # start NAME COMMAND: run COMMAND in the background, its stdout and stderr to one file,
 # its stdin empty (or the file in $stdin: `stdin=FIFO serve …`, for what a learner types).
@@ -227,10 +230,15 @@ members() { cat /proc/"$1"/task/*/children 2>/dev/null || true; }
 # stop_all: stop every process started with `serve` or `background`.
 stop_all() { local name; for name in "${!pids[@]}"; do stop "$name"; done; }
 
-# status_of NAME: wait for NAME to exit, and show `$ echo $?` with its exit status, as
-# its terminal shows it when the learner types that next.
+# status_of NAME: wait for NAME to exit, and show its exit status as its terminal shows it
+# when the learner types the next command: `$ echo $?` after a program run in the
+# foreground of its own terminal (`serve`); `$ wait PID; echo $?` after one started with
+# `&` (`background`), since there `$?` is the status of the last command typed, not the
+# job's.
 status_of() {
-  show_command 'echo $?'
+  local shown='echo $?'
+  [ -n "${backgrounded[$1]:-}" ] && shown="wait ${pids[$1]}; echo \$?"
+  show_command "$shown"
   next_part
   set +e
   wait "${pids[$1]}" 2>/dev/null

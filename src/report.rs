@@ -351,16 +351,25 @@ impl Check<'_> {
                 ));
             } else {
                 match self.next {
-                    Some(next) => lines.push(format!(
-                        "The exercise passes. Next: {} · {}, `{TOOL} start {}`",
-                        next.package, next.manifest.title, next.id
-                    )),
-                    None => lines.push("The exercise passes, and it is the last stage.".into()),
+                    Some(next) => {
+                        lines.push(format!(
+                            "The exercise passes. Next: {} · {}, `{TOOL} start {}`",
+                            next.package, next.manifest.title, next.id
+                        ));
+                        lines.push(format!(
+                            "(Aside: compare with the reference, `{TOOL} solution {id}`; what the next stage changes, `{TOOL} diff {id} {}`.)",
+                            next.id
+                        ));
+                    }
+                    // The last stage, or a unit that no stage follows (the lab): there is
+                    // no next stage to point at, nor a diff with one.
+                    None => {
+                        lines.push("The exercise passes.".into());
+                        lines.push(format!(
+                            "(Aside: compare with the reference, `{TOOL} solution {id}`.)"
+                        ));
+                    }
                 }
-                lines.push(format!(
-                    "(Aside: compare with the reference, `{TOOL} solution {id}`; what the next stage changes, `{TOOL} diff {id} {}`.)",
-                    self.next.map_or("NN", |n| n.id.as_str())
-                ));
             }
             return lines;
         }

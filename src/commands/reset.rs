@@ -39,7 +39,7 @@ impl Workbook {
             // Nothing of ours to undo; other changes are git's business (and maybe
             // someone's unfinished work).
             println!(
-                "{} is not an exercise: nothing to reset. (Changes of your own: `git diff {}`.)",
+                "{} is not an exercise: nothing to reset. (Changes of your own: `git diff -- {}`.)",
                 unit.package, unit.rel_dir
             );
             return Ok(());
@@ -126,7 +126,7 @@ impl Workbook {
             println!("{} is the reference again.", unit.package);
         } else {
             println!(
-                "{} is as it was when the exercise started, which is not git's last commit: it still differs in {} (`git diff {}` shows how; `git checkout -- {}` undoes it).",
+                "{} is as it was when the exercise started, which is not git's last commit: it still differs in {} (`git diff -- {}` shows how; `git checkout -- {}` undoes it).",
                 unit.package,
                 edited.join(", "),
                 unit.rel_dir,

@@ -119,7 +119,7 @@ impl Workbook {
         );
         println!();
         println!(
-            "Careful, the answer is one command away: `git diff {}` shows the code the stubs replaced, and .workbook/reference/ keeps a copy of it for `reset`. \
+            "Careful, the answer is one command away: `git diff -- {}` shows the code the stubs replaced, and .workbook/reference/ keeps a copy of it for `reset`. \
              Look there only when you mean to; `{TOOL} solution {id} PART` shows one part's answer.",
             unit.rel_dir
         );

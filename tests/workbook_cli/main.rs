@@ -182,7 +182,7 @@ fn start_gives_the_lines_of_the_stubbed_files_and_warns_where_the_answer_is() {
             );
         }
         assert!(
-            said.contains("git diff stages/") && said.contains(".workbook/reference/"),
+            said.contains("git diff -- stages/") && said.contains(".workbook/reference/"),
             "start must say where the answer is shown:\n{said}"
         );
     }

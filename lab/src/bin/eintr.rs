@@ -19,8 +19,8 @@ const USAGE: &str = "lab-eintr read|poll|sleep [--restart]";
 
 /// The handler only says that it ran: `write(2)` is async-signal-safe.
 extern "C" fn on_signal(_: c_int) {
-    // Saved and restored: write(2) may set errno, and the interrupted code may be about to
-    // read the errno of the call the signal interrupted.
+    // Saved and restored: write(2) may set errno, and the code this interrupted may have
+    // just seen a call fail and not yet read errno.
     let saved = Errno::last_raw();
     Line::new().text("handler: SIGUSR1").print();
     Errno::set_raw(saved);

@@ -18,6 +18,7 @@ use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::ptr;
 
 use lab::{die, usage};
+use minitalk_common::{ExitCode, fail};
 use nix::errno::Errno;
 use nix::libc::{self, c_int};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -32,9 +33,15 @@ fn main() {
     // The safety of the whole experiment: in a namespace of its own, PID 1 is this program
     // and every other PID is one of its children.
     if getpid().as_raw() != 1 {
-        die(
-            "lab-pidfd",
-            "run me as PID 1 of a fresh PID namespace: unshare --pid --fork --kill-child --mount-proc lab-pidfd",
+        // The command to run, with this program as it was started (target/debug/lab-pidfd).
+        let me = std::env::args()
+            .next()
+            .unwrap_or_else(|| "lab-pidfd".into());
+        fail(
+            ExitCode::Failure,
+            format!(
+                "run me as PID 1 of a fresh PID namespace: unshare --pid --fork --kill-child --mount-proc {me}"
+            ),
         );
     }
     // The victim waits until told to go: until the pipe's write end, which only the
@@ -78,7 +85,10 @@ fn main() {
     });
     println!("newcomer: PID {newcomer}, the victim's old PID");
     if newcomer != victim {
-        die("lab-pidfd", "the newcomer did not get the victim's PID");
+        fail(
+            ExitCode::Failure,
+            "the newcomer did not get the victim's PID",
+        );
     }
     // ANCHOR_END: reuse
 

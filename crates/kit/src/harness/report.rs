@@ -59,7 +59,11 @@ fn record(kind: &'static str, text: String) {
             .open(file)
         {
             let one_line = |s: &str| s.replace(['\t', '\n'], " ");
-            let _ = writeln!(file, "{kind}\t{}\t{}", one_line(&test), one_line(&text));
+            // One write(2) per line: tests run on several threads, and `writeln!` on a
+            // file writes piece by piece, so two tests' lines would interleave. A single
+            // append of a line is not split by another.
+            let line = format!("{kind}\t{}\t{}\n", one_line(&test), one_line(&text));
+            let _ = file.write_all(line.as_bytes());
         }
     }
     let mut events = lock();

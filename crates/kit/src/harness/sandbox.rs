@@ -201,7 +201,8 @@ pub fn expect_usage_errors(programs: &Programs, cases: &[(&[&str], &str)]) {
             problems
                 .iter()
                 .enumerate()
-                .map(|(i, problem)| format!("({}) {}", i + 1, problem.replace('\n', " ")))
+                // A case's diagnosis and its details stay apart: "…at once; its stdout: …".
+                .map(|(i, problem)| format!("({}) {}", i + 1, problem.replace('\n', "; ")))
                 .collect::<Vec<_>>()
                 .join(" ")
         ),
