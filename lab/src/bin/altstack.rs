@@ -10,6 +10,7 @@
 use std::hint::black_box;
 
 use lab::{Line, die, usage};
+use nix::errno::Errno;
 use nix::libc::{self, c_int, c_void};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
@@ -17,6 +18,8 @@ use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction
 /// can tell, and is async-signal-safe). Then restore the default action and return: the
 /// fault repeats and kills the process.
 extern "C" fn on_segv(_: c_int, info: *mut libc::siginfo_t, _: *mut c_void) {
+    // Saved and restored as in every handler that returns (write(2) may set errno).
+    let saved = Errno::last_raw();
     let mut current: libc::stack_t = unsafe { std::mem::zeroed() };
     // SAFETY: a null new stack only queries the current one.
     unsafe { libc::sigaltstack(std::ptr::null(), &mut current) };
@@ -34,6 +37,7 @@ extern "C" fn on_segv(_: c_int, info: *mut libc::siginfo_t, _: *mut c_void) {
         let default: libc::sigaction = std::mem::zeroed();
         libc::sigaction(libc::SIGSEGV, &default, std::ptr::null_mut());
     }
+    Errno::set_raw(saved);
 }
 
 fn main() {
@@ -76,12 +80,12 @@ fn install(alternate: bool) {
         };
         // SAFETY: the memory is valid for the life of the process.
         if unsafe { libc::sigaltstack(&stack, std::ptr::null_mut()) } != 0 {
-            die("sigaltstack", nix::errno::Errno::last());
+            die("sigaltstack", Errno::last());
         }
         flags |= SaFlags::SA_ONSTACK;
     }
     let action = SigAction::new(SigHandler::SigAction(on_segv), flags, SigSet::empty());
-    // SAFETY: the handler calls sigaltstack(2), write(2) and sigaction(2) only.
+    // SAFETY: the handler calls sigaltstack(2), write(2) and sigaction(2) only, and restores errno.
     unsafe { sigaction(Signal::SIGSEGV, &action) }.unwrap_or_else(|e| die("sigaction", e));
 }
 // ANCHOR_END: install

@@ -55,7 +55,7 @@ extern "C" fn on_hangup(_: c_int) {
         .text("): SIGHUP")
         .print_to(REPORTS.load(Ordering::SeqCst));
     // SIGHUP is blocked while its handler runs: unblocked, with the default action back,
-    // the raised one kills at once.
+    // the raised one kills at once. The handler never returns, so errno needs no saving.
     // SAFETY: signal, sigprocmask and raise are async-signal-safe.
     unsafe {
         libc::signal(libc::SIGHUP, libc::SIG_DFL);

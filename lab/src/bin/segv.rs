@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use lab::{Line, die, usage};
+use nix::errno::Errno;
 use nix::libc::{self, c_int, c_void};
 use nix::sys::resource::{Resource, getrlimit};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
@@ -29,6 +30,9 @@ const SEGV_MAPERR: c_int = 1;
 /// restores the default action (`sigaction` is async-signal-safe) and returns: the next
 /// fault kills the process.
 extern "C" fn on_segv(_: c_int, info: *mut libc::siginfo_t, _: *mut c_void) {
+    // Saved and restored as in every handler that returns: this one interrupts a store,
+    // not a call, but write(2) and sigaction(2) may set errno all the same.
+    let saved = Errno::last_raw();
     let run = RUNS.fetch_add(1, Ordering::SeqCst) + 1;
     // SAFETY: the kernel passes a valid siginfo_t to an SA_SIGINFO handler.
     let (address, code) = unsafe { ((*info).si_addr() as u64, (*info).si_code) };
@@ -55,6 +59,7 @@ extern "C" fn on_segv(_: c_int, info: *mut libc::siginfo_t, _: *mut c_void) {
             libc::sigaction(libc::SIGSEGV, &default, std::ptr::null_mut());
         }
     }
+    Errno::set_raw(saved);
 }
 // ANCHOR_END: handler
 // END EXERCISE
@@ -86,7 +91,7 @@ fn fault_with_handler() {
         SaFlags::SA_SIGINFO,
         SigSet::empty(),
     );
-    // SAFETY: the handler touches an atomic and calls write(2) and sigaction(2).
+    // SAFETY: the handler touches an atomic, calls write(2) and sigaction(2), restores errno.
     unsafe { sigaction(Signal::SIGSEGV, &action) }.unwrap_or_else(|e| die("sigaction", e));
     println!("writing to address 0x0");
     write_to_null();
