@@ -42,7 +42,8 @@ pub struct Args {
     /// MINITALK_TIMEOUT_MS for the server and the clients
     #[arg(long, value_name = "MS")]
     timeout_ms: Option<u64>,
-    /// Stage 07's payload mode: 64 bits per signal
+    /// Stage 07's payload mode: a chunk of the frame per signal, two in flight (63 bits
+    /// each), or one (64 bits) with --client-arg --one-in-flight; the trace says which
     #[arg(long)]
     payload: bool,
     /// The message is this file's contents, given to the client on stdin with `-` as its
