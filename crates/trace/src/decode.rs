@@ -693,4 +693,149 @@ mod tests {
             ]
         );
     }
+
+    fn queued(t: u64, from: i32, to: i32, sig: i32, res: i32) -> Event {
+        let mut event = generate(t, from, to, sig, res);
+        if let Kind::Generate { code, .. } = &mut event.kind {
+            *code = -1;
+        }
+        event
+    }
+
+    /// A 42-byte message: a 50-byte frame, 7 chunks of 63 bits.
+    const MESSAGE: &[u8] = b"Hello, two chunks in flight, both at once!";
+    const US: u64 = 1_000;
+    const MS: u64 = 1_000_000;
+
+    fn meanings(events: &[Event]) -> Vec<Meaning> {
+        let p = Protocol::of_stage(7, true).unwrap();
+        decode_all(cast(MESSAGE), p, events.iter().cloned())
+            .into_iter()
+            .map(|s| s.meaning)
+            .collect()
+    }
+
+    fn chunk(index: u64) -> Meaning {
+        Meaning::Item { index, value: None }
+    }
+
+    fn again(index: u64) -> Meaning {
+        Meaning::Resend { index, value: None }
+    }
+
+    #[test]
+    fn stage_07_two_in_flight_chunks_answers_resends_and_done() {
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),                 // knock
+            queued(10 * US, s, c, 10, 0),           // your turn
+            queued(20 * US, c, s, 12, 0),           // chunk 0
+            queued(21 * US, c, s, 10, 0),           // chunk 1, before any answer
+            queued(40 * US, s, c, 12, 0),           // holds 0 and 1 (1 was read first)
+            queued(50 * US, c, s, 12, 0),           // chunk 2
+            queued(51 * US, c, s, 10, 0),           // chunk 3
+            queued(70 * US, s, c, 10, 0),           // holds 0 to 3
+            queued(80 * US, c, s, 12, 2),           // chunk 4, merged with a stranger's
+            queued(81 * US, c, s, 10, 0),           // chunk 5
+            queued(25 * MS, c, s, 12, 0),           // no answer: chunk 4 again
+            queued(25 * MS + US, c, s, 10, 0),      // and chunk 5 again
+            queued(25 * MS + 9 * US, s, c, 12, 0),  // holds 0 to 5
+            queued(25 * MS + 20 * US, c, s, 12, 0), // chunk 6
+            queued(25 * MS + 30 * US, s, c, 12, 0), // done
+        ];
+        assert_eq!(
+            meanings(&events),
+            [
+                Meaning::Knock,
+                Meaning::Turn,
+                chunk(0),
+                chunk(1),
+                Meaning::AckUpTo { index: 1 },
+                chunk(2),
+                chunk(3),
+                Meaning::AckUpTo { index: 3 },
+                chunk(4),
+                chunk(5),
+                again(4),
+                again(5),
+                Meaning::AckUpTo { index: 5 },
+                chunk(6),
+                Meaning::Done,
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_07_a_late_resend_is_not_taken_for_the_next_chunk() {
+        // The answer after chunk 2 (SIGUSR2) may say "0 to 2" or, had chunk 3 come
+        // first, "0 to 3": the trace cannot tell, and the decoder says the most. The
+        // client, told "0 to 2", sends chunk 4 only; the server is slow to read chunk 3,
+        // and 25 ms later the client sends chunks 3 and 4 again. Chunk 3 comes with SIGUSR1, as chunk 5 would: the moment (no new answer,
+        // a pause longer than the stage's resend delay) says it is a resend.
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),
+            queued(10 * US, s, c, 10, 0),
+            queued(20 * US, c, s, 12, 0),
+            queued(21 * US, c, s, 10, 0),
+            queued(40 * US, s, c, 12, 0),      // holds 0 and 1
+            queued(50 * US, c, s, 12, 0),      // chunk 2
+            queued(51 * US, c, s, 10, 2),      // chunk 3, lost
+            queued(60 * US, s, c, 12, 0),      // holds 0 to 2
+            queued(70 * US, c, s, 12, 0),      // chunk 4
+            queued(25 * MS, c, s, 10, 0),      // chunk 3 again
+            queued(25 * MS + US, c, s, 12, 0), // chunk 4 again
+        ];
+        assert_eq!(
+            meanings(&events)[5..],
+            [
+                chunk(2),
+                chunk(3),
+                Meaning::AckUpTo { index: 3 },
+                chunk(4),
+                again(3),
+                again(4)
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_07_one_in_flight_is_told_by_the_first_answer() {
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),
+            queued(10 * US, s, c, 10, 0),
+            queued(20 * US, c, s, 12, 0), // chunk 0
+            queued(30 * US, s, c, 10, 0), // ACK (SIGUSR1): one in flight
+            queued(40 * US, c, s, 10, 0), // chunk 1
+            queued(50 * US, s, c, 10, 0),
+        ];
+        assert_eq!(
+            meanings(&events),
+            [
+                Meaning::Knock,
+                Meaning::Turn,
+                chunk(0),
+                Meaning::Ack { index: 0 },
+                chunk(1),
+                Meaning::Ack { index: 1 },
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_07_one_in_flight_is_told_by_chunk_0_sent_again() {
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),
+            queued(10 * US, s, c, 10, 0),
+            queued(20 * US, c, s, 12, 2), // chunk 0, lost
+            queued(20 * MS, c, s, 12, 0), // the same signal again: one in flight
+            queued(20 * MS + 9 * US, s, c, 10, 0),
+        ];
+        assert_eq!(
+            meanings(&events)[2..],
+            [chunk(0), again(0), Meaning::Ack { index: 0 }]
+        );
+    }
 }
