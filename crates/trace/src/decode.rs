@@ -770,8 +770,9 @@ mod tests {
         // The answer after chunk 2 (SIGUSR2) may say "0 to 2" or, had chunk 3 come
         // first, "0 to 3": the trace cannot tell, and the decoder says the most. The
         // client, told "0 to 2", sends chunk 4 only; the server is slow to read chunk 3,
-        // and 25 ms later the client sends chunks 3 and 4 again. Chunk 3 comes with SIGUSR1, as chunk 5 would: the moment (no new answer,
-        // a pause longer than the stage's resend delay) says it is a resend.
+        // and 25 ms later the client sends chunks 3 and 4 again. Chunk 3 comes with
+        // SIGUSR1, as chunk 5 would: the moment (no new answer, a pause longer than the
+        // stage's resend delay) says it is a resend.
         let (c, s) = (200, 100);
         let events = [
             queued(0, c, s, 10, 0),
@@ -780,8 +781,8 @@ mod tests {
             queued(21 * US, c, s, 10, 0),
             queued(40 * US, s, c, 12, 0),      // holds 0 and 1
             queued(50 * US, c, s, 12, 0),      // chunk 2
-            queued(51 * US, c, s, 10, 2),      // chunk 3, lost
-            queued(60 * US, s, c, 12, 0),      // holds 0 to 2
+            queued(51 * US, c, s, 10, 0),      // chunk 3
+            queued(60 * US, s, c, 12, 0),      // holds 0 to 2 (or to 3)
             queued(70 * US, c, s, 12, 0),      // chunk 4
             queued(25 * MS, c, s, 10, 0),      // chunk 3 again
             queued(25 * MS + US, c, s, 12, 0), // chunk 4 again
