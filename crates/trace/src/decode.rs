@@ -501,6 +501,10 @@ impl Decoder {
                     } if c.phase == Phase::Sending && c.flight != Some(Flight::One) => {
                         // The first answer after chunk 0: with one in flight it is an ACK
                         // (SIGUSR1), with two it comes with chunk 0's signal (SIGUSR2).
+                        if c.two.sent == 0 && sig == p.zero {
+                            // Before chunk 0: "your turn" again, for a copy of the knock.
+                            return Meaning::Turn;
+                        }
                         if c.flight.is_none() {
                             if sig == p.zero {
                                 c.flight = Some(Flight::One);

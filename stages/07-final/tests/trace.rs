@@ -62,7 +62,10 @@ fn every_chunk_arrives(options: &[&str], bits: u64) {
         "the client failed ({status:?}): {}\n{shown}",
         String::from_utf8_lossy(stderr)
     );
-    assert_eq!(report.overruns, 0, "the trace buffer dropped events\n{shown}");
+    assert_eq!(
+        report.overruns, 0,
+        "the trace buffer dropped events\n{shown}"
+    );
     assert_eq!(report.foreign, 0);
     let lane = |role| cast.lanes.iter().position(|l| l.role == role).unwrap();
     let (client, server) = (lane(Role::Client(1)), lane(Role::Server));
