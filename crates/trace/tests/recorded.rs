@@ -178,6 +178,10 @@ fn stage_07_two_in_flight_sends_the_next_chunk_before_the_answer() {
     // 50 bytes of frame, 63 bits per chunk: 7 chunks (64 bits each would be 7 too, but
     // the order of the signals below is only two in flight's).
     assert!(rendered.contains("client: 7 items sent in"), "{rendered}");
+    assert!(
+        rendered.contains("client: at most 2 chunks in flight at once"),
+        "{rendered}"
+    );
     assert_eq!((r.summary.done, r.summary.resent()), (1, 0), "{rendered}");
     let lines: Vec<&str> = r.timeline.lines().collect();
     // Chunk 1 goes before any answer to chunk 0: two in flight.
@@ -202,6 +206,10 @@ fn stage_07_one_in_flight_is_told_from_the_trace_too() {
     let r = replayed_as("07-one-in-flight", Protocol::of_stage(7, true).unwrap());
     let rendered = r.summary.render(&r.cast);
     assert!(rendered.contains("client: 7 items sent in"), "{rendered}");
+    assert!(
+        rendered.contains("client: at most 1 chunk in flight at once"),
+        "{rendered}"
+    );
     assert_eq!(r.summary.done, 1, "{rendered}");
     // Each chunk is answered (ACK, SIGUSR1) before the next goes.
     for n in 0..6 {
