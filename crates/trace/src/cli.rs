@@ -42,7 +42,8 @@ pub struct Args {
     /// MINITALK_TIMEOUT_MS for the server and the clients
     #[arg(long, value_name = "MS")]
     timeout_ms: Option<u64>,
-    /// Stage 07's payload mode: 64 bits per signal
+    /// Stage 07's payload mode: a chunk of the frame per signal, two in flight (63 bits
+    /// each), or one (64 bits) with --client-arg --one-in-flight; the trace says which
     #[arg(long)]
     payload: bool,
     /// The message is this file's contents, given to the client on stdin with `-` as its
@@ -220,8 +221,14 @@ fn trace(args: Args, root: Option<&std::path::Path>) -> Result<(), String> {
         let mut header = format!("{} events read", report.events);
         if report.overruns > 0 {
             header.push_str(&format!(
-                "; the trace buffer dropped {} events (the counts below are too low)",
-                report.overruns
+                "; the trace buffer dropped {} events{} (the reader fell behind: the counts \
+                 below are too low, and bit positions, resends and refusals decoded after \
+                 the first gap can be wrong)",
+                report.overruns,
+                report.first_gap.map_or(String::new(), |at| format!(
+                    ", the first ones {} after the first signal",
+                    crate::describe::duration(at.as_nanos() as u64)
+                ))
             ));
         }
         if let Some(why) = &report.stopped {

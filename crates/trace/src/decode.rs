@@ -9,7 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::event::{Event, Kind, TakenBy};
-use crate::protocol::{Answers, Protocol};
+use crate::protocol::{Answers, Flight, Protocol};
 use crate::record::{Cast, Meaning, Role, Signal};
 
 /// Where one client is in its conversation with the server.
@@ -33,6 +33,117 @@ struct Conversation {
     answered: bool,
     /// Stages 06-07: whether the client has knocked yet.
     knocked: bool,
+    /// Stage 07's payload mode: one chunk in flight or two, once the trace has shown it
+    /// (see [`Flight`]); `None` until then.
+    flight: Option<Flight>,
+    /// Two chunks in flight: where the chunks are (kept from the turn on, until the
+    /// trace shows one in flight).
+    two: TwoInFlight,
+}
+
+/// Two chunks in flight, as far as the trace shows it.
+///
+/// The trace shows neither a signal's value (its index tag, or the number an answer
+/// says) nor when the server reads a signal from its `signalfd`. What it shows is the
+/// order of the signals, and that is enough, given the rules of the client
+/// (`stage_07::client`, `send_two_in_flight`): it sends chunk `n` only once the server
+/// has answered "I hold every chunk below `n - 1`", each chunk with the signal of its
+/// index's parity ([`stage_07::protocol::chunk_signal`]); when no answer comes for
+/// [`stage_07::protocol::RESEND_AFTER`], it sends the (at most two) unanswered chunks
+/// again, oldest first. And of the server (`on_one_of_two`): an answer goes with the
+/// signal of the chunk it just took, and says how many chunks it holds in a row.
+#[derive(Clone, Copy, Debug, Default)]
+struct TwoInFlight {
+    /// Every chunk below `sent` went out at least once.
+    sent: u64,
+    /// Every chunk below `prefix` reached the server's pending set; bit `i` of `beyond`:
+    /// chunk `prefix + 1 + i` did too.
+    prefix: u64,
+    beyond: u64,
+    /// The latest chunk that reached the server with SIGUSR1, and with SIGUSR2.
+    last_on: [Option<u64>; 2],
+    /// The answers so far say that the server holds every chunk below `said`.
+    said: u64,
+    /// A new answer came since the client's last signal.
+    freed: bool,
+    /// When the client sent its last signal.
+    last_ns: u64,
+}
+
+impl TwoInFlight {
+    fn slot(sig: i32) -> usize {
+        usize::from(sig == stage_07::protocol::chunk_signal(0) as i32)
+    }
+
+    /// Chunk `index` reached the server's pending set.
+    fn arrived(&mut self, index: u64, sig: i32) {
+        self.last_on[Self::slot(sig)] = Some(index);
+        if index == self.prefix {
+            self.prefix += 1;
+            loop {
+                let next_too = self.beyond & 1 == 1;
+                self.beyond >>= 1;
+                if !next_too {
+                    break;
+                }
+                self.prefix += 1;
+            }
+        } else if index > self.prefix && index - self.prefix - 1 < 64 {
+            self.beyond |= 1 << (index - self.prefix - 1);
+        }
+    }
+
+    /// Which chunk the client's signal `sig`, sent at `time_ns`, is; `true` if it is a
+    /// first send. `total`: the frame's chunks, if the message is known.
+    fn client_sent(&mut self, sig: i32, time_ns: u64, total: Option<u64>) -> (u64, bool) {
+        use stage_07::protocol::{RESEND_AFTER, chunk_signal};
+        // The client may send chunk `sent` once it was told the server holds every chunk
+        // below `sent - 1`. A resend of chunk `sent - 2` comes with the same signal: it
+        // is told apart by the moment. A first send follows a new answer (or the first
+        // send of the chunk before, when an answer freed two); a resend comes after
+        // RESEND_AFTER without progress.
+        let may_send = chunk_signal(self.sent) as i32 == sig
+            && total.is_none_or(|total| self.sent < total)
+            && self.sent < self.said + 2;
+        let prompt = self.freed
+            || self.sent < 2
+            || time_ns.saturating_sub(self.last_ns) < RESEND_AFTER.as_nanos() as u64 / 2;
+        self.freed = false;
+        self.last_ns = time_ns;
+        if may_send && prompt {
+            self.sent += 1;
+            return (self.sent - 1, true);
+        }
+        // A resend: one of the two chunks before `sent`, the one of this signal.
+        let index = match self.sent {
+            0 => 0,
+            sent if chunk_signal(sent - 1) as i32 == sig => sent - 1,
+            sent => sent.saturating_sub(2),
+        };
+        (index, false)
+    }
+
+    /// What the server's answer with `sig` says: `Some(index)` "I hold every chunk up to
+    /// `index`" if that is news, `None` if it says again what an earlier answer said.
+    fn server_answered(&mut self, sig: i32) -> Option<u64> {
+        // The answer goes with the signal of the chunk just taken: the latest one that
+        // came with `sig`, `k`. After it the server holds at most `k + 1` chunks, or
+        // `k + 2` when chunk `k + 1` (SIGUSR1) came first and waited: a pending SIGUSR1
+        // is read before a pending SIGUSR2, so only an even `k` can have one waiting.
+        // And never more than the chunks that reached it in a row.
+        let holds = match self.last_on[Self::slot(sig)] {
+            None => self.said,
+            Some(k) if Self::slot(sig) == 1 => self.prefix.min(k + 2),
+            Some(k) => self.prefix.min(k + 1),
+        };
+        if holds > self.said {
+            self.said = holds;
+            self.freed = true;
+            Some(holds - 1)
+        } else {
+            None
+        }
+    }
 }
 
 /// Decodes a stream of events for one run.
@@ -165,7 +276,7 @@ impl Decoder {
                 };
                 let id = self.next_id;
                 self.next_id += 1;
-                let meaning = self.meaning(from, to, sig, code);
+                let meaning = self.meaning(from, to, sig, code, (event.time_ns, outcome));
                 let part = match (meaning, &self.cast.lanes[from].message) {
                     (Meaning::Item { index, .. } | Meaning::Resend { index, .. }, Some(m))
                         if !matches!(
@@ -188,7 +299,17 @@ impl Decoder {
                     meaning,
                     part,
                     taken: None,
+                    answered_ns: None,
                 };
+                if matches!(self.protocol.answers, Answers::Turns { payload: true, .. }) {
+                    match meaning {
+                        Meaning::Ack { index } | Meaning::AckUpTo { index } => {
+                            self.answered(to, Some(index), event.time_ns)
+                        }
+                        Meaning::Done => self.answered(to, None, event.time_ns),
+                        _ => {}
+                    }
+                }
                 let settled = !outcome.arrives();
                 if outcome.arrives() {
                     // A standard signal is pending at most once: if one was pending,
@@ -217,6 +338,20 @@ impl Decoder {
         self.cast.lane_of(target)
     }
 
+    /// The server's answer at `time_ns` covers the chunks of `client` up to `upto`
+    /// (every one, for "done"): they are no longer in flight.
+    fn answered(&mut self, client: usize, upto: Option<u64>, time_ns: u64) {
+        for (signal, _) in &mut self.waiting {
+            if signal.from == client
+                && signal.answered_ns.is_none()
+                && let Meaning::Item { index, .. } | Meaning::Resend { index, .. } = signal.meaning
+                && upto.is_none_or(|upto| index <= upto)
+            {
+                signal.answered_ns = Some(time_ns);
+            }
+        }
+    }
+
     fn settle(&mut self, id: u64, taken: Option<(u64, TakenBy)>) {
         if let Some(entry) = self.waiting.iter_mut().find(|(s, _)| s.id == id) {
             entry.0.taken = taken;
@@ -232,9 +367,23 @@ impl Decoder {
 
     /// What the signal `sig` from lane `from` to lane `to` means, moving the
     /// conversation on.
-    fn meaning(&mut self, from: usize, to: usize, sig: i32, code: i32) -> Meaning {
+    fn meaning(
+        &mut self,
+        from: usize,
+        to: usize,
+        sig: i32,
+        code: i32,
+        (time_ns, outcome): (u64, crate::event::Outcome),
+    ) -> Meaning {
         let roles = (self.cast.lanes[from].role, self.cast.lanes[to].role);
         let p = self.protocol;
+        // The frame's length in chunks of two in flight, for a client lane.
+        let chunks_two = |lane: usize, cast: &Cast| {
+            cast.lanes[lane]
+                .message
+                .as_ref()
+                .map(|m| p.items_in(m.len() as u64, Flight::Two))
+        };
         let value = |sig: i32| (sig == p.zero || sig == p.one).then_some(sig == p.one);
         match roles {
             (Role::Client(_), Role::Server) => {
@@ -255,6 +404,48 @@ impl Decoder {
                         }
                     }
                     _ if c.phase == Phase::Over => Meaning::Stray,
+                    Answers::Turns {
+                        payload: true,
+                        knock,
+                        ..
+                    } if c.two.sent == 0 && sig == knock => {
+                        // Before chunk 0 (SIGUSR2), a SIGUSR1 is a knock sent again before
+                        // the client read "your turn".
+                        Meaning::KnockAgain
+                    }
+                    Answers::Turns { payload: true, .. } if c.flight != Some(Flight::One) => {
+                        // The second signal after the turn, with no answer yet, says how
+                        // many chunks are in flight: chunk 1 (the other signal), or chunk
+                        // 0 again (the same one).
+                        if c.flight.is_none() && c.two.sent > 0 {
+                            c.flight = Some(if sig == stage_07::protocol::chunk_signal(1) as i32 {
+                                Flight::Two
+                            } else {
+                                Flight::One
+                            });
+                        }
+                        let total = chunks_two(from, &self.cast);
+                        let c = &mut self.conversations[from];
+                        let (index, first) = c.two.client_sent(sig, time_ns, total);
+                        if outcome.arrives() {
+                            c.two.arrived(index, sig);
+                        }
+                        match c.flight {
+                            // Still undecided: this is chunk 0, the same in both forms.
+                            None => {
+                                c.last_sent = Some(0);
+                                c.answered = false;
+                                Meaning::Item { index, value: None }
+                            }
+                            Some(Flight::Two) if first => Meaning::Item { index, value: None },
+                            Some(Flight::Two) => Meaning::Resend { index, value: None },
+                            // One in flight after all: chunk 0 again.
+                            Some(Flight::One) => Meaning::Resend {
+                                index: 0,
+                                value: None,
+                            },
+                        }
+                    }
                     Answers::Turns { payload, .. } => {
                         let value = if payload { None } else { value(sig) };
                         let item = c.next;
@@ -301,6 +492,41 @@ impl Decoder {
                             }
                         } else {
                             Meaning::Other
+                        }
+                    }
+                    Answers::Turns {
+                        payload: true,
+                        notice,
+                        ..
+                    } if c.phase == Phase::Sending && c.flight != Some(Flight::One) => {
+                        // The first answer after chunk 0: with one in flight it is an ACK
+                        // (SIGUSR1), with two it comes with chunk 0's signal (SIGUSR2).
+                        if c.two.sent == 0 && sig == p.zero {
+                            // Before chunk 0: "your turn" again, for a copy of the knock.
+                            return Meaning::Turn;
+                        }
+                        if c.flight.is_none() {
+                            if sig == p.zero {
+                                c.flight = Some(Flight::One);
+                                return self.meaning(from, to, sig, code, (time_ns, outcome));
+                            }
+                            c.flight = Some(Flight::Two);
+                        }
+                        let total = chunks_two(to, &self.cast);
+                        let c = &mut self.conversations[to];
+                        if sig == notice && total.is_some_and(|total| c.two.prefix >= total) {
+                            // Every chunk reached the server: the only thing left to say.
+                            c.phase = Phase::Over;
+                            c.answered = true;
+                            return Meaning::Done;
+                        }
+                        match c.two.server_answered(sig) {
+                            Some(index) => Meaning::AckUpTo { index },
+                            // "Your turn" again: a copy of the knock came before chunk 0.
+                            None if c.two.said == 0 => Meaning::Turn,
+                            None => Meaning::AckAgain {
+                                index: c.two.said - 1,
+                            },
                         }
                     }
                     Answers::Turns { ack, notice, .. } => match c.phase {
@@ -469,6 +695,152 @@ mod tests {
                     value: Some(false)
                 },
             ]
+        );
+    }
+
+    fn queued(t: u64, from: i32, to: i32, sig: i32, res: i32) -> Event {
+        let mut event = generate(t, from, to, sig, res);
+        if let Kind::Generate { code, .. } = &mut event.kind {
+            *code = -1;
+        }
+        event
+    }
+
+    /// A 42-byte message: a 50-byte frame, 7 chunks of 63 bits.
+    const MESSAGE: &[u8] = b"Hello, two chunks in flight, both at once!";
+    const US: u64 = 1_000;
+    const MS: u64 = 1_000_000;
+
+    fn meanings(events: &[Event]) -> Vec<Meaning> {
+        let p = Protocol::of_stage(7, true).unwrap();
+        decode_all(cast(MESSAGE), p, events.iter().cloned())
+            .into_iter()
+            .map(|s| s.meaning)
+            .collect()
+    }
+
+    fn chunk(index: u64) -> Meaning {
+        Meaning::Item { index, value: None }
+    }
+
+    fn again(index: u64) -> Meaning {
+        Meaning::Resend { index, value: None }
+    }
+
+    #[test]
+    fn stage_07_two_in_flight_chunks_answers_resends_and_done() {
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),                 // knock
+            queued(10 * US, s, c, 10, 0),           // your turn
+            queued(20 * US, c, s, 12, 0),           // chunk 0
+            queued(21 * US, c, s, 10, 0),           // chunk 1, before any answer
+            queued(40 * US, s, c, 12, 0),           // holds 0 and 1 (1 was read first)
+            queued(50 * US, c, s, 12, 0),           // chunk 2
+            queued(51 * US, c, s, 10, 0),           // chunk 3
+            queued(70 * US, s, c, 10, 0),           // holds 0 to 3
+            queued(80 * US, c, s, 12, 2),           // chunk 4, merged with a stranger's
+            queued(81 * US, c, s, 10, 0),           // chunk 5
+            queued(25 * MS, c, s, 12, 0),           // no answer: chunk 4 again
+            queued(25 * MS + US, c, s, 10, 0),      // and chunk 5 again
+            queued(25 * MS + 9 * US, s, c, 12, 0),  // holds 0 to 5
+            queued(25 * MS + 20 * US, c, s, 12, 0), // chunk 6
+            queued(25 * MS + 30 * US, s, c, 12, 0), // done
+        ];
+        assert_eq!(
+            meanings(&events),
+            [
+                Meaning::Knock,
+                Meaning::Turn,
+                chunk(0),
+                chunk(1),
+                Meaning::AckUpTo { index: 1 },
+                chunk(2),
+                chunk(3),
+                Meaning::AckUpTo { index: 3 },
+                chunk(4),
+                chunk(5),
+                again(4),
+                again(5),
+                Meaning::AckUpTo { index: 5 },
+                chunk(6),
+                Meaning::Done,
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_07_a_late_resend_is_not_taken_for_the_next_chunk() {
+        // The answer after chunk 2 (SIGUSR2) may say "0 to 2" or, had chunk 3 come
+        // first, "0 to 3": the trace cannot tell, and the decoder says the most. The
+        // client, told "0 to 2", sends chunk 4 only; the server is slow to read chunk 3,
+        // and 25 ms later the client sends chunks 3 and 4 again. Chunk 3 comes with
+        // SIGUSR1, as chunk 5 would: the moment (no new answer, a pause longer than the
+        // stage's resend delay) says it is a resend.
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),
+            queued(10 * US, s, c, 10, 0),
+            queued(20 * US, c, s, 12, 0),
+            queued(21 * US, c, s, 10, 0),
+            queued(40 * US, s, c, 12, 0),      // holds 0 and 1
+            queued(50 * US, c, s, 12, 0),      // chunk 2
+            queued(51 * US, c, s, 10, 0),      // chunk 3
+            queued(60 * US, s, c, 12, 0),      // holds 0 to 2 (or to 3)
+            queued(70 * US, c, s, 12, 0),      // chunk 4
+            queued(25 * MS, c, s, 10, 0),      // chunk 3 again
+            queued(25 * MS + US, c, s, 12, 0), // chunk 4 again
+        ];
+        assert_eq!(
+            meanings(&events)[5..],
+            [
+                chunk(2),
+                chunk(3),
+                Meaning::AckUpTo { index: 3 },
+                chunk(4),
+                again(3),
+                again(4)
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_07_one_in_flight_is_told_by_the_first_answer() {
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),
+            queued(10 * US, s, c, 10, 0),
+            queued(20 * US, c, s, 12, 0), // chunk 0
+            queued(30 * US, s, c, 10, 0), // ACK (SIGUSR1): one in flight
+            queued(40 * US, c, s, 10, 0), // chunk 1
+            queued(50 * US, s, c, 10, 0),
+        ];
+        assert_eq!(
+            meanings(&events),
+            [
+                Meaning::Knock,
+                Meaning::Turn,
+                chunk(0),
+                Meaning::Ack { index: 0 },
+                chunk(1),
+                Meaning::Ack { index: 1 },
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_07_one_in_flight_is_told_by_chunk_0_sent_again() {
+        let (c, s) = (200, 100);
+        let events = [
+            queued(0, c, s, 10, 0),
+            queued(10 * US, s, c, 10, 0),
+            queued(20 * US, c, s, 12, 2), // chunk 0, lost
+            queued(20 * MS, c, s, 12, 0), // the same signal again: one in flight
+            queued(20 * MS + 9 * US, s, c, 10, 0),
+        ];
+        assert_eq!(
+            meanings(&events)[2..],
+            [chunk(0), again(0), Meaning::Ack { index: 0 }]
         );
     }
 }

@@ -61,6 +61,10 @@ pub struct Pipeline {
     /// Lines read, and the events among them.
     pub lines: u64,
     pub events: u64,
+    /// The time of the last event before the first gap the kernel announced ("CPU:1
+    /// [LOST 1234 EVENTS]": the ring buffer overflowed there).
+    pub first_gap_ns: Option<u64>,
+    last_ns: u64,
     raw_header_written: bool,
     /// Lanes and threads already named in the raw record.
     lanes_written: usize,
@@ -80,6 +84,8 @@ impl Pipeline {
             start: None,
             lines: 0,
             events: 0,
+            first_gap_ns: None,
+            last_ns: 0,
             raw_header_written: false,
             lanes_written: 0,
             threads_written: 0,
@@ -106,9 +112,13 @@ impl Pipeline {
     pub fn line(&mut self, line: &str) {
         self.lines += 1;
         let Some(event) = event::parse(line) else {
+            if line.contains("[LOST") {
+                self.first_gap_ns.get_or_insert(self.last_ns);
+            }
             return;
         };
         self.events += 1;
+        self.last_ns = event.time_ns;
         if let (true, Kind::Fork { child }) = (self.live, &event.kind)
             && let Some(pid) = thread_group(*child).filter(|&pid| pid != *child)
         {

@@ -8,6 +8,10 @@
 //! the order of the signals, as the stage's rules make it follow: a client's signal that
 //! comes again before any answer is a resend of the same bit; the answer to a knock is a
 //! turn (SIGUSR1) or "wait in line" (SIGUSR2).
+//!
+//! Stage 07's payload mode has two forms, and the trace says which one a client used
+//! (see [`Flight`]): the decoder does not read the client's arguments, so a replay is
+//! decoded as the live run was.
 
 /// How the client paces its signals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,8 +21,9 @@ pub enum Answers {
     /// The server answers every bit: `ack` ("got it"), `done` after the last one, or
     /// `done` early, which means "refused" (stages 03 to 05).
     AckDone { ack: i32, done: i32 },
-    /// Knock, turn, numbered bits, notices (stages 06, 07). `payload`: 64 bits per
-    /// signal, the signal alternating between chunks (stage 07's `--payload`).
+    /// Knock, turn, numbered bits, notices (stages 06, 07). `payload`: a chunk of the
+    /// frame per signal, the signal alternating between chunks (stage 07's `--payload`),
+    /// one or two chunks in flight ([`Flight`]).
     Turns {
         knock: i32,
         ack: i32,
@@ -27,6 +32,32 @@ pub enum Answers {
     },
     /// Not a stage of ours: whatever the server sends back is an answer.
     Any,
+}
+
+/// Stage 07's payload mode: how many chunks a client keeps in flight.
+///
+/// The knock says it (its value's mode byte), but the kernel's tracepoints do not show a
+/// signal's value. The decoder tells from the signals themselves, right after the turn:
+/// with two in flight chunk 1 (SIGUSR1) follows chunk 0 (SIGUSR2) before any answer, and
+/// the first answer comes with chunk 0's signal (SIGUSR2); with one in flight a second
+/// signal before an answer is chunk 0 again (SIGUSR2), and the answer is SIGUSR1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flight {
+    /// `--one-in-flight`: 64 bits per chunk, each answered before the next goes.
+    One,
+    /// The default: 63 bits per chunk (the top bit of the value tags the index), the
+    /// next chunk sent before the previous one is answered.
+    Two,
+}
+
+impl Flight {
+    /// Bits of the frame in one chunk.
+    pub fn bits(self) -> u64 {
+        match self {
+            Flight::One => 64,
+            Flight::Two => u64::from(stage_07::protocol::Tag::DATA_BITS),
+        }
+    }
 }
 
 /// What the bits of a message are.
@@ -172,15 +203,22 @@ impl Protocol {
         }
     }
 
-    /// How many items (bits, or payload chunks) the frame of a `len`-byte message is.
+    /// How many items (bits, or payload chunks with one chunk in flight) the frame of a
+    /// `len`-byte message is.
     pub fn items(&self, len: u64) -> u64 {
+        self.items_in(len, Flight::One)
+    }
+
+    /// How many items the frame of a `len`-byte message is, payload chunks counted as
+    /// `flight` cuts them.
+    pub fn items_in(&self, len: u64, flight: Flight) -> u64 {
         let bits = match self.framing {
             Framing::Terminator => 8 * (len + 1),
             Framing::Header { bits } => bits + 8 * len,
             Framing::HeaderChecksum { overhead, .. } => 8 * (len + overhead),
         };
         match self.answers {
-            Answers::Turns { payload: true, .. } => bits.div_ceil(64),
+            Answers::Turns { payload: true, .. } => bits.div_ceil(flight.bits()),
             _ => bits,
         }
     }
@@ -250,5 +288,9 @@ mod tests {
         assert_eq!(p06.part(40, 1), Part::Checksum { bit: 0 });
         let payload = Protocol::of_stage(7, true).unwrap();
         assert_eq!(payload.items(1), stage_07::frame::chunk_count(9));
+        assert_eq!(
+            payload.items_in(50, Flight::Two),
+            stage_07::frame::chunk_count_of(58, stage_07::protocol::Tag::DATA_BITS)
+        );
     }
 }

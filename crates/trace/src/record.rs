@@ -102,6 +102,9 @@ pub enum Meaning {
     Ack { index: u64 },
     /// The same answer again, to a resent item.
     AckAgain { index: u64 },
+    /// Two chunks in flight: "I hold every chunk up to `index`" (cumulative; the number
+    /// is worked out from the order of the signals, since the trace cannot see values).
+    AckUpTo { index: u64 },
     /// The last bit is in: the message is printed.
     Done,
     /// A "done" before the last bit: the server refused the message.
@@ -141,6 +144,9 @@ pub struct Signal {
     pub part: Option<Part>,
     /// When and how the target took it, where the trace shows it.
     pub taken: Option<(u64, TakenBy)>,
+    /// Stage 07's payload chunks: when the server's answer that covers this chunk was
+    /// sent. From the send to then, the chunk is *in flight*.
+    pub answered_ns: Option<u64>,
 }
 
 impl Signal {
@@ -150,6 +156,7 @@ impl Signal {
             Meaning::Item { index, .. }
             | Meaning::Resend { index, .. }
             | Meaning::Ack { index }
+            | Meaning::AckUpTo { index }
             | Meaning::AckAgain { index } => Some(index),
             _ => None,
         }

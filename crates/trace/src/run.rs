@@ -118,6 +118,9 @@ pub struct Report {
     pub events: u64,
     /// Events the ring buffer dropped because we read too slowly (counts are then low).
     pub overruns: u64,
+    /// Seconds from the first signal to the first gap in the trace, if the kernel
+    /// announced one (what the decoder says after it can be wrong).
+    pub first_gap: Option<Duration>,
     /// Events that involved a process outside the run, dropped by the decoder (0 when
     /// the kernel's filters do their job).
     pub foreign: u64,
@@ -186,6 +189,9 @@ pub fn run(
     drop(instance);
     let stopped = outcome?;
     let (lines, events) = (pipeline.lines, pipeline.events);
+    let first_gap = pipeline
+        .first_gap_ns
+        .map(|at| Duration::from_nanos(at.saturating_sub(pipeline.summary.start_ns.unwrap_or(at))));
     let (summary, window, cast, foreign) = pipeline
         .finish()
         .map_err(failed("cannot write the output"))?;
@@ -196,6 +202,7 @@ pub fn run(
         lines,
         events,
         overruns,
+        first_gap,
         foreign,
         server_stdout: programs.server_stdout(),
         server_stderr: programs.server_stderr(),

@@ -1,7 +1,7 @@
 //! The summary: counts per direction and signal, time per bit, the first lost signal.
 //! It takes signals one at a time and keeps only counters, whatever the trace's length.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write;
 
 use crate::describe;
@@ -19,12 +19,16 @@ pub struct Counts {
 }
 
 /// One client's items (bits or chunks): how many, and when the first and last went out.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Items {
     count: u64,
     resent: u64,
     first_ns: Option<u64>,
     last_ns: u64,
+    /// Stage 07's payload chunks: when the chunks still in flight will be answered, and
+    /// the most that were in flight at once.
+    answers_due: VecDeque<u64>,
+    most_in_flight: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -72,6 +76,14 @@ impl Summary {
                 items.last_ns = signal.time_ns;
                 if matches!(signal.meaning, Meaning::Item { .. }) {
                     items.count += 1;
+                    if let Some(answered) = signal.answered_ns {
+                        // The chunks sent before this one and answered after it was
+                        // sent were in flight with it.
+                        items.answers_due.retain(|&due| due > signal.time_ns);
+                        items.answers_due.push_back(answered);
+                        items.most_in_flight =
+                            items.most_in_flight.max(items.answers_due.len() as u64);
+                    }
                 } else {
                     items.resent += 1;
                 }
@@ -164,6 +176,17 @@ impl Summary {
                 describe::duration(span),
                 describe::duration(per)
             );
+            if items.most_in_flight > 0 {
+                let _ = writeln!(
+                    out,
+                    "{}: at most {} in flight at once (sent, not yet answered)",
+                    cast.lanes[lane].name(),
+                    match items.most_in_flight {
+                        1 => "1 chunk".to_owned(),
+                        n => format!("{n} chunks"),
+                    }
+                );
+            }
         }
         let mut events = Vec::new();
         for (n, what) in [

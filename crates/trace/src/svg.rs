@@ -147,11 +147,28 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
             .set("font-size", 10)
             .set("fill", "#555"),
         );
+    let in_flight = signals.iter().any(|s| s.answered_ns.is_some());
+    if in_flight {
+        document = document.add(
+            text(
+                10.0,
+                60.0,
+                "band between the lanes: a chunk in flight, from its send to the server's \
+                 answer that covers it (two bands at once: two chunks in flight)",
+            )
+            .set("font-size", 10)
+            .set("fill", "#555"),
+        );
+    }
     if window.cut {
         document = document.add(
-            text(10.0, 60.0, &format!("cut after {} signals", window.max))
-                .set("font-size", 10)
-                .set("fill", RED),
+            text(
+                10.0,
+                if in_flight { 70.0 } else { 60.0 },
+                &format!("cut after {} signals", window.max),
+            )
+            .set("font-size", 10)
+            .set("fill", RED),
         );
     }
 
@@ -199,6 +216,31 @@ pub fn render(window: &Window, cast: &Cast, title: &str, sleeps: bool) -> String
                         .set("fill", "#333"),
                 );
         }
+    }
+
+    // Chunks in flight: under the arrows, even and odd chunks on two rows.
+    for signal in signals {
+        let (Some(answered), Some(index)) = (signal.answered_ns, signal.item()) else {
+            continue;
+        };
+        let (x1, x2) = (scale.x(signal.time_ns), scale.x(answered));
+        let middle = (lane_y(signal.from) + lane_y(signal.to)) / 2.0;
+        let y = middle + if index % 2 == 0 { 4.0 } else { -12.0 };
+        let colour = if signal.sig == 12 { GREEN } else { BLUE };
+        document = document.add(
+            Rectangle::new()
+                .set("x", x1)
+                .set("y", y)
+                .set("width", (x2 - x1).max(1.0))
+                .set("height", 8.0)
+                .set("fill", colour)
+                .set("fill-opacity", 0.25)
+                .add(Title::new(format!(
+                    "{} in flight for {}",
+                    describe::meaning(signal, cast),
+                    describe::duration(answered.saturating_sub(signal.time_ns))
+                ))),
+        );
     }
 
     // Arrows.
@@ -372,6 +414,7 @@ impl Scale {
         let mut times: Vec<u64> = signals.iter().map(|s| s.time_ns).collect();
         times.extend(ends);
         times.extend(signals.iter().filter_map(|s| s.taken.map(|t| t.0)));
+        times.extend(signals.iter().filter_map(|s| s.answered_ns));
         times.sort_unstable();
         times.dedup();
         let mut columns = Vec::with_capacity(times.len());

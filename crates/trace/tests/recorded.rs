@@ -7,6 +7,9 @@
 //!   with each signal.
 //! - `06-two-clients-stray`: stage 06, clients "first" and "second" at once, and a
 //!   stray shell sending three rounds meanwhile.
+//! - `07-two-in-flight`, `07-one-in-flight`: stage 07's payload mode, "Hello, two chunks
+//!   in flight, both at once!" (42 bytes, a 50-byte frame), with its default two chunks
+//!   in flight, and with `--one-in-flight`.
 
 use std::io::BufReader;
 
@@ -24,6 +27,10 @@ struct Replayed {
 }
 
 fn replayed(name: &str, stage: u32) -> Replayed {
+    replayed_as(name, Protocol::of_stage(stage, false).unwrap())
+}
+
+fn replayed_as(name: &str, protocol: Protocol) -> Replayed {
     let path = format!("{}/tests/data/{name}.trace", env!("CARGO_MANIFEST_DIR"));
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let timeline = Shared::default();
@@ -32,7 +39,6 @@ fn replayed(name: &str, stage: u32) -> Replayed {
         raw: None,
         window: Some(Window::new(0, 64)),
     };
-    let protocol = Protocol::of_stage(stage, false).unwrap();
     let (summary, window, cast, foreign) = replay(BufReader::new(file), protocol, outputs).unwrap();
     assert_eq!(
         foreign, 0,
@@ -163,4 +169,55 @@ fn the_picture_shows_only_the_chosen_bits() {
     assert_eq!(items, (8..16).collect::<Vec<_>>());
     let picture = svg::render(&window, &cast, "byte 1", true);
     assert!(picture.contains("byte 1 'i'"), "the tooltips name the byte");
+}
+
+#[test]
+fn stage_07_two_in_flight_sends_the_next_chunk_before_the_answer() {
+    let r = replayed_as("07-two-in-flight", Protocol::of_stage(7, true).unwrap());
+    let rendered = r.summary.render(&r.cast);
+    // 50 bytes of frame, 63 bits per chunk: 7 chunks (64 bits each would be 7 too, but
+    // the order of the signals below is only two in flight's).
+    assert!(rendered.contains("client: 7 items sent in"), "{rendered}");
+    assert!(
+        rendered.contains("client: at most 2 chunks in flight at once"),
+        "{rendered}"
+    );
+    assert_eq!((r.summary.done, r.summary.resent()), (1, 0), "{rendered}");
+    let lines: Vec<&str> = r.timeline.lines().collect();
+    // Chunk 1 goes before any answer to chunk 0: two in flight.
+    let at = |what: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what:?} in\n{}", r.timeline))
+    };
+    assert!(at("chunk 0 ") < at("chunk 1 "));
+    assert!(at("chunk 1 ") < at("ack: holds"), "{}", r.timeline);
+    assert!(lines[at("chunk 1 ")].contains("SIGUSR1"));
+    assert!(lines[at("chunk 2 ")].contains("SIGUSR2"));
+    assert!(r.timeline.contains("done: the message is printed"));
+    assert!(!r.timeline.contains("again"), "{}", r.timeline);
+    // Every chunk has its band in the picture, from its send to its answer.
+    assert_eq!(r.svg.matches(" in flight for ").count(), 7, "{}", r.svg);
+}
+
+#[test]
+fn stage_07_one_in_flight_is_told_from_the_trace_too() {
+    let r = replayed_as("07-one-in-flight", Protocol::of_stage(7, true).unwrap());
+    let rendered = r.summary.render(&r.cast);
+    assert!(rendered.contains("client: 7 items sent in"), "{rendered}");
+    assert!(
+        rendered.contains("client: at most 1 chunk in flight at once"),
+        "{rendered}"
+    );
+    assert_eq!(r.summary.done, 1, "{rendered}");
+    // Each chunk is answered (ACK, SIGUSR1) before the next goes.
+    for n in 0..6 {
+        assert!(
+            r.timeline.contains(&format!("ack of {n} ")),
+            "no answer to chunk {n}:\n{}",
+            r.timeline
+        );
+    }
+    assert!(!r.timeline.contains("ack: holds"), "{}", r.timeline);
 }
