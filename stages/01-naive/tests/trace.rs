@@ -14,13 +14,7 @@ use minitalk_trace::{Outputs, Plan, Program, Protocol, Scheduling, run};
 
 #[test]
 fn with_no_pause_and_the_client_first_the_kernel_reports_merged_signals() {
-    if minitalk_kit::programs!()
-        .skip_unless_own("the kernel's trace of the workbook's own protocol")
-    {
-        return;
-    }
-    if let Err(why) = minitalk_trace::tracefs::open() {
-        minitalk_kit::skip(format!("tracefs: {why}"));
+    if minitalk_kit::programs!().skip_unless_traceable(minitalk_trace::tracefs::open) {
         return;
     }
     let programs = minitalk_kit::programs!();

@@ -30,8 +30,7 @@ fn plan(stray: Option<Stray>, message: &[u8]) -> Plan {
 }
 
 fn traced(plan: &Plan, outputs: Outputs) -> Option<Report> {
-    if let Err(why) = minitalk_trace::tracefs::open() {
-        minitalk_kit::skip(format!("tracefs: {why}"));
+    if minitalk_kit::programs!().skip_unless_traceable(minitalk_trace::tracefs::open) {
         return None;
     }
     let protocol = Protocol::of_stage(3, false).unwrap();
@@ -43,11 +42,6 @@ fn traced(plan: &Plan, outputs: Outputs) -> Option<Report> {
 
 #[test]
 fn under_a_stray_sender_no_answer_is_lost_and_the_stray_gets_none() {
-    if minitalk_kit::programs!()
-        .skip_unless_own("the kernel's trace of the workbook's own protocol")
-    {
-        return;
-    }
     let Some(report) = traced(&plan(Some(Stray::Before), b"stray"), Outputs::default()) else {
         return;
     };
@@ -95,13 +89,7 @@ fn under_a_stray_sender_no_answer_is_lost_and_the_stray_gets_none() {
 
 #[test]
 fn no_event_of_a_busy_process_beside_the_run_appears() {
-    if minitalk_kit::programs!()
-        .skip_unless_own("the kernel's trace of the workbook's own protocol")
-    {
-        return;
-    }
-    if let Err(why) = minitalk_trace::tracefs::open() {
-        minitalk_kit::skip(format!("tracefs: {why}"));
+    if minitalk_kit::programs!().skip_unless_traceable(minitalk_trace::tracefs::open) {
         return;
     }
     // Started from another thread, so that it is no descendant of the thread that runs

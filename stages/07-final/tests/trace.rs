@@ -22,13 +22,7 @@ fn message() -> Vec<u8> {
 
 /// Trace one payload client with `options`; `bits`: frame bits per chunk.
 fn every_chunk_arrives(options: &[&str], bits: u64) {
-    if minitalk_kit::programs!()
-        .skip_unless_own("the kernel's trace of the workbook's own protocol")
-    {
-        return;
-    }
-    if let Err(why) = minitalk_trace::tracefs::open() {
-        minitalk_kit::skip(format!("tracefs: {why}"));
+    if minitalk_kit::programs!().skip_unless_traceable(minitalk_trace::tracefs::open) {
         return;
     }
     let programs = minitalk_kit::programs!();

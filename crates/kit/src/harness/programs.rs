@@ -120,6 +120,32 @@ impl Programs {
         self.is_external()
     }
 
+    /// Skip a test of the kernel's trace of this workbook's own protocol (say so, and
+    /// return `true`) unless it can run: the programs are the stage's own, and `tracefs`
+    /// (`minitalk_trace::tracefs::open`, passed in: the kit does not depend on the tracer)
+    /// finds tracefs usable, or says in one line why not.
+    ///
+    /// ```ignore
+    /// if programs.skip_unless_traceable(minitalk_trace::tracefs::open) {
+    ///     return;
+    /// }
+    /// ```
+    pub fn skip_unless_traceable<T, E: std::fmt::Display>(
+        &self,
+        tracefs: impl FnOnce() -> Result<T, E>,
+    ) -> bool {
+        if self.skip_unless_own("the kernel's trace of the workbook's own protocol") {
+            return true;
+        }
+        match tracefs() {
+            Ok(_) => false,
+            Err(why) => {
+                report::skip(format!("tracefs: {why}"));
+                true
+            }
+        }
+    }
+
     /// Start the server, unless these are not the stage's own programs: then skip the
     /// test as [`Programs::skip_unless_own`] does, and return `None`.
     pub fn start_own_server(&self, what: &str) -> Option<Server> {
