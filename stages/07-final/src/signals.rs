@@ -56,7 +56,10 @@ pub enum Event {
     Tick,
     /// SIGTERM or SIGINT, with the sender's PID: only for a process that blocked them
     /// ([`Signals::block_with_stop`], the server).
-    Stop { signal: Signal, sender: Pid },
+    Stop {
+        signal: Signal,
+        sender: Pid,
+    },
 }
 // ANCHOR_END: received
 

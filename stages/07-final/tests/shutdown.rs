@@ -54,12 +54,14 @@ fn client_stopped_mid_message(
     client
 }
 
-/// The server has exited: its status, with its output collected.
+/// The server has exited (within [`STARTUP`]: it has nothing left to wait for): its
+/// status, with its output collected.
 fn server_exit(server: &mut Server) -> std::process::ExitStatus {
     let process = server.process();
-    let status = process.wait_timeout(DEADLINE).unwrap_or_else(|| {
+    let status = process.wait_timeout(STARTUP).unwrap_or_else(|| {
         panic!(
-            "the server is still running {DEADLINE:?} after it was asked to stop\nits stderr: {:?}",
+            "the server is still running {STARTUP:?} after it was asked to stop (and had \
+             nothing left to finish)\nits stderr: {:?}",
             process.stderr.text()
         )
     });
