@@ -63,8 +63,8 @@ pub enum Event {
 }
 // ANCHOR_END: received
 
-/// SIGUSR1, SIGUSR2 and the tick, blocked in this process, and the file descriptor we
-/// read them from.
+/// SIGUSR1, SIGUSR2 and the tick (and, for the server, SIGTERM and SIGINT), blocked in
+/// this process, and the file descriptor we read them from.
 pub struct Signals {
     fd: SignalFd,
 }
