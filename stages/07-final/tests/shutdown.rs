@@ -172,19 +172,29 @@ fn sigterm_during_a_payload_message_with_two_in_flight_lets_it_finish_whole() {
     finishes_the_message_in_flight(&["--payload"], PAYLOAD_BYTES);
 }
 
-/// A client that stays stopped is dropped by the turn's timeout, as always; the server
-/// then stops, with nothing of that message printed.
-#[test]
-fn a_stalled_client_is_dropped_after_the_turns_timeout_then_the_server_stops() {
+/// A server with a turn timeout of `timeout_ms`, sent SIGTERM while its client is held
+/// stopped in the middle of a classic message, once it has said it is finishing; `None`
+/// for another implementation's server.
+fn asked_to_stop_mid_message(timeout_ms: &str) -> Option<(Server, Process)> {
     let programs = patient(&minitalk_kit::programs!());
     if programs.skip_unless_own(STOPPING) {
-        return;
+        return None;
     }
-    let mut server = server_with_timeout(&programs, "1000");
+    let server = server_with_timeout(&programs, timeout_ms);
     let message = minitalk_kit::content::every_byte(CLASSIC_BYTES);
     let client = client_stopped_mid_message(&programs, &server, &[], &message);
     server.signal(Signal::SIGTERM);
     server.expect_stderr("finishing the message of PID");
+    Some((server, client))
+}
+
+/// A client that stays stopped is dropped by the turn's timeout, as always; the server
+/// then stops, with nothing of that message printed.
+#[test]
+fn a_stalled_client_is_dropped_after_the_turns_timeout_then_the_server_stops() {
+    let Some((mut server, client)) = asked_to_stop_mid_message("1000") else {
+        return;
+    };
     let status = server_exit(&mut server);
     let stderr = server_stderr(&mut server);
     assert!(status.success(), "{status}: {stderr:?}");
@@ -204,15 +214,9 @@ fn a_stalled_client_is_dropped_after_the_turns_timeout_then_the_server_stops() {
 /// the message in flight.
 #[test]
 fn a_second_request_while_finishing_stops_at_once_printing_nothing_of_the_message() {
-    let programs = patient(&minitalk_kit::programs!());
-    if programs.skip_unless_own(STOPPING) {
+    let Some((mut server, client)) = asked_to_stop_mid_message("30000") else {
         return;
-    }
-    let mut server = server_with_timeout(&programs, "30000");
-    let message = minitalk_kit::content::every_byte(CLASSIC_BYTES);
-    let client = client_stopped_mid_message(&programs, &server, &[], &message);
-    server.signal(Signal::SIGTERM);
-    server.expect_stderr("finishing the message of PID");
+    };
     server.signal(Signal::SIGINT);
     let status = server_exit(&mut server);
     let stderr = server_stderr(&mut server);
