@@ -1,6 +1,7 @@
 //! The server's decisions: whose turn it is, which signals are bits or chunks, which are
 //! noise. Stage 06's server, plus the payload mode (one chunk in flight, or two), a quiet
-//! setting, and following a pinned client to its CPU.
+//! setting, following a pinned client to its CPU, and an orderly stop on SIGTERM and
+//! SIGINT (see [`Server::run`]).
 //!
 //! It serves **one client at a time**. Standard signals coalesce: while a SIGUSR1 is
 //! pending, another SIGUSR1 is discarded, whoever sent it. So a client first *knocks*;
