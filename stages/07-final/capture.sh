@@ -104,6 +104,32 @@ output server
 done_transcript
 stop server
 
+# --- SIGTERM in the middle of a message -------------------------------------------------
+# The client is held stopped mid-message while the server is asked to stop: the request
+# lands in the middle of the message for certain.
+transcript 07-shutdown
+terminal 1
+serve server 'target/release/server'
+pid=$(pid_of server)
+terminal 2
+run 'head -c 30000 /dev/urandom | base64 -w 0 > /tmp/40k.txt'
+background client "target/release/client --quiet $pid - < /tmp/40k.txt"
+client=${pids[client]}
+printed server 'receiving'
+run "kill -STOP $client     # the client, in the middle of its message"
+wait_until "the client to stop" stopped "$client"
+run "kill -TERM $pid     # the server"
+printed server 'finishing the message'
+run "kill -CONT $client"
+status_of client
+terminal 1
+wait_until "the server to exit" gone_or_zombie "$pid"
+output server "sed -E '/^server: /!s/^(.{40}).*/\\1/'"
+say 'the message cut to 40 bytes here'
+status_of server
+done_transcript
+rm -f /tmp/40k.txt
+
 # --- the progress bar, on a terminal ----------------------------------------------------
 # `script` runs the client on a pseudo-terminal and prints what the terminal received;
 # the transcript shows it as the lines the terminal showed, each redraw on its own line,

@@ -100,9 +100,16 @@ impl ClientArgs {
     }
 }
 
+/// What SIGTERM and SIGINT do to the server, for its `--help`.
+const STOPPING: &str = "Stopping: SIGTERM or SIGINT (kill, Ctrl-C) stops the server with exit code \
+0, at once between messages; during one, once that message is printed whole, or dropped \
+when its client stays silent for the timeout. Nobody is served after it. A second SIGTERM \
+or SIGINT while it finishes stops it at once, printing nothing of that message.";
+
 impl ServerArgs {
     pub fn from_env() -> ServerArgs {
-        parse(ServerArgs::command(), std::env::args_os().collect())
+        let command = ServerArgs::command().after_help(STOPPING);
+        parse(command, std::env::args_os().collect())
     }
 
     pub fn timeout(&self) -> std::time::Duration {

@@ -275,6 +275,7 @@ impl<'s> Link<'s> {
                         }
                     }
                 }
+                Event::Stop { .. } => unreachable!("the client leaves SIGTERM and SIGINT alone"),
                 Event::Tick => {
                     let now = Instant::now();
                     let waited = now - *started.get_or_insert(now);
@@ -352,6 +353,7 @@ impl<'s> Link<'s> {
                         return Ok(answer);
                     }
                 }
+                Event::Stop { .. } => unreachable!("the client leaves SIGTERM and SIGINT alone"),
                 Event::Tick => {
                     let now = Instant::now();
                     let waited = now - *started.get_or_insert(now);

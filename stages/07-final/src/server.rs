@@ -1,6 +1,7 @@
 //! The server's decisions: whose turn it is, which signals are bits or chunks, which are
 //! noise. Stage 06's server, plus the payload mode (one chunk in flight, or two), a quiet
-//! setting, and following a pinned client to its CPU.
+//! setting, following a pinned client to its CPU, and an orderly stop on SIGTERM and
+//! SIGINT (see [`Server::run`]).
 //!
 //! It serves **one client at a time**. Standard signals coalesce: while a SIGUSR1 is
 //! pending, another SIGUSR1 is discarded, whoever sent it. So a client first *knocks*;
@@ -64,6 +65,17 @@ pub struct Server {
     recently_done: VecDeque<(Pid, u64)>,
     /// Takes us to the CPU of a client that runs on one CPU, for its turn.
     follower: Follower,
+    /// The first SIGTERM or SIGINT, once it came: we finish the turn in progress, if any,
+    /// serve nobody after it, and stop.
+    stopping: Option<StopRequest>,
+}
+
+/// A stop request: which signal, and who sent it (`si_pid`, filled in by the kernel for
+/// `kill(2)`).
+#[derive(Clone, Copy, Debug)]
+struct StopRequest {
+    signal: Signal,
+    sender: Pid,
 }
 
 /// One client's turn.
@@ -102,21 +114,65 @@ impl Server {
             ticking: false,
             recently_done: VecDeque::new(),
             follower: Follower::new(),
+            stopping: None,
         }
     }
 
-    /// Serve forever.
-    pub fn run(&mut self) -> ! {
-        loop {
+    // ANCHOR: run
+    /// Serve until SIGTERM or SIGINT, then return: the caller exits 0.
+    ///
+    /// The stop request is read from the same signalfd as the clients' signals, so it
+    /// is simply the next event: between turns it stops the loop at once; during a turn
+    /// the loop goes on until that turn ends (the message printed whole, or refused, or
+    /// its client dropped by the timeout of a silent turn), and stops then.
+    pub fn run(&mut self) {
+        while self.stopping.is_none() || self.turn.is_some() {
             let event = self.signals.wait();
             self.handle(event);
         }
+        let StopRequest { signal, sender } = self.stopping.expect("asked to stop");
+        let waiting = match self.line.len() {
+            0 => String::new(),
+            n => format!("; {n} client(s) in line not served"),
+        };
+        log(format_args!(
+            "stopped by {signal} from PID {sender}{waiting}"
+        ));
     }
+
+    /// SIGTERM or SIGINT from `sender`.
+    fn on_stop(&mut self, request: StopRequest) {
+        let StopRequest { signal, sender } = request;
+        let Some(turn) = &self.turn else {
+            // Between turns nothing is half done: stop now.
+            self.stopping = Some(request);
+            return;
+        };
+        if self.stopping.is_some() {
+            // A second request while we finish: whoever sends it wants us gone now, not
+            // in a timeout's time. Drop the partial message (nothing of it was printed)
+            // and stop; its client learns that we are gone as from any dead server.
+            let what = turn.partial();
+            self.turn = None;
+            self.follower.leave();
+            return log(format_args!(
+                "{signal} again from PID {sender}: stopping now, dropped {what}"
+            ));
+        }
+        self.stopping = Some(request);
+        log(format_args!(
+            "{signal} from PID {sender}: finishing the message of PID {} in flight, then \
+             stopping",
+            turn.client
+        ));
+    }
+    // ANCHOR_END: run
 
     /// React to one event.
     fn handle(&mut self, event: Event) {
         let got = match event {
             Event::Tick => return self.on_tick(),
+            Event::Stop { signal, sender } => return self.on_stop(StopRequest { signal, sender }),
             Event::Signal(got) => got,
         };
         // `kill(2)` carries no value. No minitalk client uses it, so a plain signal is
@@ -443,6 +499,11 @@ impl Server {
             log(format_args!(
                 "ignored {noise} stray signal(s) during that turn"
             ));
+        }
+        if self.stopping.is_some() {
+            // Asked to stop: that was the last turn. The clients in line are left to
+            // find out that we are gone, as they would if we had crashed.
+            return;
         }
         while let Some((next, mode)) = self.line.pop_front() {
             // It was checked when it knocked; it may have exited since (and its PID

@@ -49,16 +49,22 @@ pub struct Received {
     pub value: u64,
 }
 
-/// What a wait returns: a signal, or a tick of the clock.
+/// What a wait returns: a signal, a tick of the clock, or a request to stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     Signal(Received),
     Tick,
+    /// SIGTERM or SIGINT, with the sender's PID: only for a process that blocked them
+    /// ([`Signals::block_with_stop`], the server).
+    Stop {
+        signal: Signal,
+        sender: Pid,
+    },
 }
 // ANCHOR_END: received
 
-/// SIGUSR1, SIGUSR2 and the tick, blocked in this process, and the file descriptor we
-/// read them from.
+/// SIGUSR1, SIGUSR2 and the tick (and, for the server, SIGTERM and SIGINT), blocked in
+/// this process, and the file descriptor we read them from.
 pub struct Signals {
     fd: SignalFd,
 }
@@ -71,23 +77,48 @@ impl Signals {
     /// and before anything is sent: from then on a signal sent to us can only wait,
     /// pending, until [`Signals::wait`] takes it.
     pub fn block() -> Signals {
-        let all: SigSet = [Signal::SIGUSR1, Signal::SIGUSR2, TICK]
-            .into_iter()
-            .collect();
-        all.thread_block()
-            .expect("block SIGUSR1, SIGUSR2 and SIGALRM");
+        Signals::block_these(&[Signal::SIGUSR1, Signal::SIGUSR2, TICK])
+    }
+    // ANCHOR_END: block
+
+    // ANCHOR: block_with_stop
+    /// [`Signals::block`], and SIGTERM and SIGINT too: a stop request becomes one more
+    /// record of the signalfd, [`Event::Stop`], that the program acts on when it chooses.
+    ///
+    /// Left at their default action, SIGTERM (`kill PID`, a service manager's stop) and
+    /// SIGINT (Ctrl-C) end the process at whatever instruction it is running, a message
+    /// half received. The classic alternative, a handler that sets a flag checked by the
+    /// loop, has a hole: a signal that lands after the check and before the program goes
+    /// to sleep in its wait leaves it asleep with the flag set, until some other signal
+    /// wakes it (the lost wake-up of stage 03). Blocked and read from the very file
+    /// descriptor the program sleeps on, the request cannot slip between a check and a
+    /// wait: it *is* what wakes the program up.
+    pub fn block_with_stop() -> Signals {
+        Signals::block_these(&[
+            Signal::SIGUSR1,
+            Signal::SIGUSR2,
+            TICK,
+            Signal::SIGTERM,
+            Signal::SIGINT,
+        ])
+    }
+    // ANCHOR_END: block_with_stop
+
+    fn block_these(signals: &[Signal]) -> Signals {
+        let all: SigSet = signals.iter().copied().collect();
+        all.thread_block().expect("block our signals");
         // The file descriptor that yields the blocked signals, one record each.
         let fd = SignalFd::with_flags(&all, SfdFlags::SFD_CLOEXEC).expect("signalfd");
         Signals { fd }
     }
-    // ANCHOR_END: block
 
     // ANCHOR: wait
     /// Sleep until one of our signals is pending, take it out of the pending set and
     /// return it with the sender's PID and value.
     ///
-    /// If several are pending the kernel hands out the lowest-numbered first (SIGUSR1,
-    /// then SIGUSR2, then SIGALRM), not the oldest: pending standard signals have no order.
+    /// If several are pending the kernel hands out the lowest-numbered first (SIGINT,
+    /// SIGUSR1, SIGUSR2, SIGALRM, then SIGTERM, of those we block), not the oldest:
+    /// pending standard signals have no order.
     pub fn wait(&self) -> Event {
         loop {
             match self.fd.read_signal() {
@@ -134,8 +165,15 @@ fn event(info: &siginfo) -> Event {
 
 fn event_from(number: libc::c_int, sender: libc::pid_t, code: libc::c_int, value: u64) -> Event {
     let signal = Signal::try_from(number).expect("a signal we wait for");
-    if signal == TICK {
-        return Event::Tick;
+    match signal {
+        TICK => return Event::Tick,
+        Signal::SIGTERM | Signal::SIGINT => {
+            return Event::Stop {
+                signal,
+                sender: Pid::from_raw(sender),
+            };
+        }
+        _ => {}
     }
     Event::Signal(Received {
         signal,

@@ -63,6 +63,10 @@ fn help_shows_the_options_and_every_exit_code() {
     for option in ["--timeout", "--max-bytes", "--quiet"] {
         assert!(text.contains(option), "{option} is not documented:\n{text}");
     }
+    assert!(
+        text.contains("SIGTERM or SIGINT") && text.contains("A second SIGTERM"),
+        "the server's --help does not say what SIGTERM and SIGINT do:\n{text}"
+    );
 }
 
 #[test]
