@@ -314,6 +314,71 @@ fn a_client_that_waits_forever_for_a_dead_server_is_named() {
 
 #[test]
 #[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
+fn a_server_that_does_not_keep_clients_apart_is_named_when_they_send_at_once() {
+    // The classic server takes every sender's bits as they come (a new sender starts a
+    // new byte): with clients at once it prints bytes of no message, or pieces of
+    // several, and the signals of two clients pending together merge, so some clients
+    // wait for an answer that never comes. Which of these a run shows depends on the
+    // scheduling; the crowd's diagnosis reads the output back and names what it sees,
+    // within seconds. The client gives up after 3 s without an answer (stage 06 asks for
+    // a timeout), so that nothing else of the stage fails but the knock wiped out by a
+    // stray signal, which a client that never sends a signal twice cannot survive.
+    let minitalk = build("at-once", None, Some("TIMEOUT"));
+    let results = grade(&minitalk, &[6]);
+    let (failed, shown) = failing(&results);
+    assert_eq!(
+        failed,
+        [
+            "concurrency::a_knock_wiped_out_by_a_stray_signal_is_repeated",
+            "concurrency::eight_clients_at_once_every_message_printed_once_and_whole",
+            "concurrency::stray_signals_during_transfers_corrupt_nothing_and_are_never_answered",
+        ],
+        "{shown}"
+    );
+    for crowd in [
+        "concurrency::eight_clients_at_once_every_message_printed_once_and_whole",
+        "concurrency::stray_signals_during_transfers_corrupt_nothing_and_are_never_answered",
+    ] {
+        let diagnosis = diagnosis_of(&results, crowd);
+        let mixed = diagnosis
+            .starts_with("with 8 clients sending at once, your server mixed up their messages: ")
+            && [
+                "continues no message",
+                "interleaved",
+                "never came",
+                "printed twice",
+            ]
+            .iter()
+            .any(|what| diagnosis.contains(what));
+        let lost = diagnosis.starts_with("with 8 clients sending at once, ")
+            && diagnosis.contains("of them did not finish")
+            && diagnosis.contains("a server that does not take clients in turn");
+        assert!(mixed || lost, "{crowd}: {diagnosis}");
+    }
+    // In seconds, not the 180 s a client of a crowd may take: the kit sees that no
+    // client runs any more. (The stage is built by now; this times the checks alone.)
+    let started = std::time::Instant::now();
+    let rerun = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["test", "-q", "-p", "stage-06", "--test", "concurrent", "--"])
+        .args(["eight_clients", "stray_signals"])
+        .env("MINITALK_SERVER", &minitalk.server)
+        .env("MINITALK_CLIENT", &minitalk.client)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .output()
+        .expect("cargo test");
+    let took = started.elapsed();
+    assert!(
+        !rerun.status.success(),
+        "the crowd checks passed on a rerun"
+    );
+    assert!(
+        took < Duration::from_secs(60),
+        "the two crowd checks took {took:?} to fail"
+    );
+}
+
+#[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn the_suites_of_stages_06_and_07_run_to_the_end_against_a_server_that_answers_every_sender() {
     // A server that answers whoever signals it would kill a test process that sent it a
     // signal: every later test of that binary would never run. The kit's strangers are

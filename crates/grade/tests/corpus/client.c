@@ -10,7 +10,8 @@
  * The tests build it with `cc`, once as it is and once per defect, each defect one
  * macro: USAGE_ON_STDOUT (usage errors on stdout, exit 1: a convention, not a defect),
  * ATOI (the PID read with atoi, unchecked), TRUNCATE (it stops after 100 bytes, and
- * exits 0 all the same), NO_ACK (it sleeps 100 us between bits instead of waiting).
+ * exits 0 all the same), NO_ACK (it sleeps 100 us between bits instead of waiting),
+ * TIMEOUT (it gives up, exit 1, when an answer takes more than 3 s: SIGALRM).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,19 @@ static void on_answer(int signal, siginfo_t *info, void *context)
     if (info->si_pid == server)
         answered = 1;
 }
+
+#ifdef TIMEOUT
+/* The alarm rang: no answer for 3 s. write(2) and _exit(2) are async-signal-safe;
+ * fprintf and exit are not (they lock and flush stdio). */
+static void on_alarm(int signal)
+{
+    static const char gave_up[] = "client: no answer from the server for 3 s\n";
+    ssize_t written = write(2, gave_up, sizeof gave_up - 1);
+    (void)signal;
+    (void)written;
+    _exit(1);
+}
+#endif
 
 static int usage(const char *why)
 {
@@ -66,8 +80,14 @@ static void send_bit(int one, sigset_t *waiting)
     (void)waiting;
     usleep(100);
 #else
+#ifdef TIMEOUT
+    alarm(3);
+#endif
     while (!answered)
         sigsuspend(waiting);
+#ifdef TIMEOUT
+    alarm(0);
+#endif
 #endif
 }
 
@@ -95,6 +115,9 @@ int main(int argc, char **argv)
     sigdelset(&waiting, SIGUSR2);
     sigaction(SIGUSR1, &action, NULL);
     sigaction(SIGUSR2, &action, NULL);
+#ifdef TIMEOUT
+    signal(SIGALRM, on_alarm);
+#endif
 
     size_t length = strlen(argv[2]);
 #ifdef TRUNCATE

@@ -5,6 +5,7 @@ pub mod canary;
 pub mod content;
 pub mod crowd;
 pub mod diff;
+pub mod mixed;
 pub mod output;
 pub mod preempt;
 pub mod process;

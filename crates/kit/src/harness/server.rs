@@ -266,6 +266,17 @@ impl Server {
         self
     }
 
+    /// Everything the server has printed on stderr so far.
+    pub fn stderr_text(&self) -> String {
+        self.process.stderr.text()
+    }
+
+    /// Whether a message may come without the newline after it (see
+    /// [`Server::with_optional_newline`]).
+    pub fn newline_is_optional(&self) -> bool {
+        self.newline_optional
+    }
+
     /// Wait until `sender` (a client, or any process that talks to the server) exits, at
     /// most `timeout`, and return its exit status, with its output collected.
     ///
@@ -285,6 +296,18 @@ impl Server {
         &self,
         sender: &Process,
         timeout: Duration,
+    ) -> Result<ExitStatus, String> {
+        self.wait_for_sender_unless(sender, timeout, || None)
+    }
+
+    /// [`Server::wait_for_sender`], which also gives up as soon as `hopeless()` says why
+    /// the sender can no longer finish (a crowd's own check that no client runs at all,
+    /// see [`crowd`](super::crowd)).
+    pub fn wait_for_sender_unless(
+        &self,
+        sender: &Process,
+        timeout: Duration,
+        mut hopeless: impl FnMut() -> Option<String>,
     ) -> Result<ExitStatus, String> {
         let deadline = Instant::now() + timeout;
         let mut stillness = Stillness::new(&[sender.pid(), self.pid]);
@@ -325,6 +348,9 @@ impl Server {
                      (a signal lost, or never sent)",
                     sender.pid()
                 );
+            }
+            if let Some(why) = hopeless() {
+                break why;
             }
             if left.is_zero() {
                 break format!(
