@@ -136,7 +136,7 @@ background() {
 }
 
 # start NAME COMMAND: run COMMAND in the background, its stdout and stderr to one file,
-# its stdin empty (or the FIFO in $stdin, which `serve_with_stdin` sets).
+# its stdin empty (or the FIFO in $stdin, which `start_with_stdin` sets).
 # The subshell `exec`s the command (after any leading VAR=value), so that the PID we get
 # is the command's own.
 start() {
