@@ -20,6 +20,15 @@
 #   output server                # what the server printed, in terminal 1
 #   done_transcript              # write the transcript and its record
 #
+# A program that reads what a learner types gets its stdin from a pipe the script holds:
+#
+#   serve_with_stdin receiver 'target/debug/stage00-receiver' 'counting'
+#                                # shown and started, its stdin a pipe kept open; waits
+#                                # until it printed `counting`, shows what it printed
+#   receiver=$(pid_of receiver)
+#   write_stdin receiver '\n'    # what the learner types there: Enter
+#   close_stdin receiver         # its input ends, as after Ctrl-D
+#
 # Lines that are not commands are comments (`say`), so they start with `# `. Waiting for
 # a process to reach a state (`wait_for`, `wait_until`) is not shown: a learner typing
 # the commands is slower than any of these waits.
@@ -35,6 +44,7 @@ declare -A pids=()     # NAME -> PID of each process started with `serve`/`backg
 declare -A outputs=()  # NAME -> the file its stdout and stderr go to
 declare -A shown=()    # NAME -> how many bytes of it a transcript already shows
 declare -A backgrounded=()  # NAME -> 1 for each process started with `background`
+declare -A stdins=()   # NAME -> the descriptor this script writes NAME's stdin through
 
 # --- building ---------------------------------------------------------------------------
 
@@ -126,7 +136,7 @@ background() {
 }
 
 # start NAME COMMAND: run COMMAND in the background, its stdout and stderr to one file,
-# its stdin empty (or the file in $stdin: `stdin=FIFO serve …`, for what a learner types).
+# its stdin empty (or the FIFO in $stdin, which `start_with_stdin` sets).
 # The subshell `exec`s the command (after any leading VAR=value), so that the PID we get
 # is the command's own.
 start() {
@@ -137,12 +147,41 @@ start() {
   outputs[$name]="$work/output.$name"
   shown[$name]=0
   : > "${outputs[$name]}"
-  # Descriptors 3 to 9 are the script's own (the writing ends of FIFOs, say): closed, so
-  # that a reader of a FIFO sees its end when the script closes it.
-  ( exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; eval "${assignments}exec $command" ) \
+  # The writing ends of the other programs' stdin pipes are the script's own: closed
+  # here, so that a program reads end of file when the script closes its pipe.
+  ( for fd in "${stdins[@]}"; do exec {fd}>&-; done; eval "${assignments}exec $command" ) \
     > "${outputs[$name]}" 2>&1 < "${stdin:-/dev/null}" &
   pids[$name]=$!
 }
+
+# serve_with_stdin NAME COMMAND [READY]: `serve`, but COMMAND's stdin is a pipe (a FIFO of
+# its own) that the script holds open, as a terminal holds a program's keyboard: it reads
+# no end of file until `close_stdin NAME`. With READY (a grep pattern), wait until NAME
+# printed it, then show what it printed (`output NAME`).
+serve_with_stdin() { start_with_stdin serve "$@"; }
+
+# background_with_stdin NAME COMMAND [READY]: the same, started with `&` (`background`).
+background_with_stdin() { start_with_stdin background "$@"; }
+
+# start_with_stdin serve|background NAME COMMAND [READY]: the two above.
+start_with_stdin() {
+  local how=$1 name=$2 command=$3 ready=${4:-} fifo="$work/stdin.$2" fd
+  [ -z "${stdins[$name]:-}" ] || close_stdin "$name"
+  rm -f "$fifo"; mkfifo "$fifo"
+  stdin=$fifo "$how" "$name" "$command"
+  # Opening a FIFO waits for its other end: NAME has opened it for reading by now.
+  exec {fd}>"$fifo"
+  stdins[$name]=$fd
+  if [ -n "$ready" ]; then printed "$name" "$ready"; output "$name"; fi
+}
+
+# write_stdin NAME TEXT: write TEXT into NAME's stdin, what a learner types at it (TEXT as
+# printf's `%b` reads it: `\n` is a newline, Enter). Where NAME may have stopped reading,
+# write in a subshell that ignores SIGPIPE: `( trap '' PIPE; write_stdin … ) || true`.
+write_stdin() { printf '%b' "$2" >&"${stdins[$1]}"; }
+
+# close_stdin NAME: close NAME's stdin pipe; it reads end of file, as after Ctrl-D.
+close_stdin() { local fd=${stdins[$1]}; exec {fd}>&-; unset 'stdins[$1]'; }
 
 # output NAME [FILTER]: show here what NAME printed since the last `output NAME` (through
 # FILTER, a command reading it on stdin, if given: `output server 'cut -c 1-40'`).

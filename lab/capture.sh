@@ -6,7 +6,8 @@
 # The terminal experiments (Ctrl-C, Ctrl-Z, bg, fg) run in a real bash on a
 # pseudo-terminal: lab/examples/at_terminal.rs types at it, and what the terminal showed
 # becomes a part of the transcript, the shell's prompt shown as `bash$ `. What is written
-# into a program's stdin comes through a FIFO, and a comment says what was written.
+# into a program's stdin comes through a pipe the script holds (`background_with_stdin`),
+# and a comment says what was written.
 # Every signal here goes to a process this script started.
 source "$(dirname "$0")/../book/capture-lib.sh"
 build -p lab --bins --examples
@@ -22,7 +23,6 @@ in_syscall() {
 # at_terminal STEP…: a part of the transcript made at a real shell on a pty (see
 # lab/examples/at_terminal.rs for the steps).
 at_terminal() { next_part; target/debug/examples/at_terminal "$@" > "$part_file.txt"; }
-fifo="$work/stdin"; mkfifo "$fifo"
 
 # --- rt-queue ---------------------------------------------------------------------------
 transcript lab-rt-queue
@@ -35,23 +35,20 @@ done_transcript
 eintr() {
   local name=$1 args=$2
   transcript "lab-eintr-$name"
-  stdin=$fifo background eintr "target/debug/lab-eintr $args     # its stdin: a pipe, empty for now"
-  exec 3>"$fifo"
-  printed eintr 'now in'
+  background_with_stdin eintr "target/debug/lab-eintr $args     # its stdin: a pipe, empty for now" 'now in'
   wait_until "lab-eintr to sleep in its system call" in_syscall "${pids[eintr]}" 0 7 271 35 230
-  output eintr
   run "kill -USR1 ${pids[eintr]}"
   if [ "$args" = "read --restart" ]; then
     printed eintr 'handler'
     wait_until "the read to go on" in_syscall "${pids[eintr]}" 0
     output eintr
     say 'written into the pipe: hello'
-    echo hello >&3
+    write_stdin eintr 'hello\n'
   fi
   # Until the program is done the pipe stays open: closed, it would read end of file.
   printed eintr 'returned\|failed'
   output eintr
-  exec 3>&-
+  close_stdin eintr
   status_of eintr
   done_transcript
 }
@@ -141,11 +138,10 @@ done_transcript
 shutdown() {
   local name=$1 args=$2
   transcript "lab-shutdown-$name"
-  stdin=$fifo background shutdown "target/debug/lab-shutdown$args     # its stdin: a pipe, written bit by bit"
-  exec 3>"$fifo"
+  background_with_stdin shutdown "target/debug/lab-shutdown$args     # its stdin: a pipe, written bit by bit"
   say 'written into the pipe: "one\n", then "two, first half"'
-  printf 'one\n' >&3; printed shutdown 'one'
-  printf 'two, first half' >&3; printed shutdown 'first half'
+  write_stdin shutdown 'one\n'; printed shutdown 'one'
+  write_stdin shutdown 'two, first half'; printed shutdown 'first half'
   output shutdown
   # Half a message has no newline; the terminal's next line starts after it.
   printf '     # (half a message so far: no newline)\n' >> "$part_file.txt"
@@ -155,10 +151,10 @@ shutdown() {
     output shutdown
     say 'written into the pipe: " and second half\nthree\n"'
     # It stops reading after that newline: what it does not take fails with EPIPE.
-    ( trap '' PIPE; printf ' and second half\nthree\n' >&3 ) 2>/dev/null || true
+    ( trap '' PIPE; write_stdin shutdown ' and second half\nthree\n' ) 2>/dev/null || true
   fi
   finish shutdown
-  exec 3>&-
+  close_stdin shutdown
   output shutdown
   status_of shutdown
   done_transcript

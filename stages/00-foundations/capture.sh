@@ -29,37 +29,31 @@ run 'kill -l'
 done_transcript
 
 # --- a thousand signals, blocked, then unblocked ---------------------------------------
-# What the learner types at the receiver comes through a FIFO.
-fifo="$work/keyboard"; mkfifo "$fifo"
+# What the learner types at the receiver comes through its stdin pipe.
 transcript 00-blocked
 terminal 1
-stdin=$fifo serve receiver 'target/debug/stage00-receiver --block'
-exec 3>"$fifo"
-printed receiver 'blocking'
-output receiver
+serve_with_stdin receiver 'target/debug/stage00-receiver --block' 'blocking'
 receiver=$(pid_of receiver)
 terminal 2
 run "target/debug/stage00-sender $receiver USR1 1000"
 run "grep ShdPnd /proc/$receiver/status     # bit 9 (0x200) is signal 10, SIGUSR1"
 terminal 1
 say 'once terminal 2 is done: Enter'
-echo >&3; exec 3>&-
+write_stdin receiver '\n'
+close_stdin receiver
 finish receiver
 output receiver
 done_transcript
 
 transcript 00-unblocked
 terminal 1
-stdin=$fifo serve receiver 'target/debug/stage00-receiver'
-exec 3>"$fifo"
-printed receiver 'counting'
-output receiver
+serve_with_stdin receiver 'target/debug/stage00-receiver' 'counting'
 receiver=$(pid_of receiver)
 terminal 2
 run "target/debug/stage00-sender $receiver USR2 1000"
 terminal 1
 say 'once terminal 2 is done: Ctrl-D'
-exec 3>&-
+close_stdin receiver
 finish receiver
 output receiver
 done_transcript

@@ -59,23 +59,19 @@ stop server
 
 # --- the lost wake-up, on purpose ----------------------------------------------------
 # The demo checks its flag, then waits for a line on stdin before it sleeps: what the
-# learner types reaches it through a FIFO. SIGUSR1 goes into that gap, then the line.
-# With pause() it sleeps through; a second signal is needed. With sigsuspend the first
-# one is enough.
-fifo="$work/keyboard"; mkfifo "$fifo"
+# learner types reaches it through its stdin pipe. SIGUSR1 goes into that gap, then the
+# line. With pause() it sleeps through; a second signal is needed. With sigsuspend the
+# first one is enough.
 for mode in pause sigsuspend; do
   transcript "03-lost-wakeup-$mode"
   terminal 1
-  stdin=$fifo serve demo "target/debug/stage03-lost-wakeup $mode"
-  exec 3>"$fifo"
-  printed demo 'going to sleep'
-  output demo
+  serve_with_stdin demo "target/debug/stage03-lost-wakeup $mode" 'going to sleep'
   demo=$(pid_of demo)
   terminal 2
   run "kill -USR1 $demo"
   terminal 1
   say 'Enter'
-  echo >&3
+  write_stdin demo '\n'
   # A correct program returns within microseconds; give it a whole second.
   for _ in $(seq 100); do grep -q "returned after" "${outputs[demo]}" && break; sleep 0.01; done
   if ! grep -q "returned after" "${outputs[demo]}"; then
@@ -87,7 +83,7 @@ for mode in pause sigsuspend; do
     printed demo 'returned after'
   fi
   output demo
-  exec 3>&-
+  close_stdin demo
   finish demo
   done_transcript
 done

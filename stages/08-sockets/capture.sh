@@ -5,8 +5,8 @@
 # Usage: bash stages/08-sockets/capture.sh   (book/capture.sh runs it too)
 #
 # Servers listen on loopback ports the kernel picks (port 0), so the numbers change from
-# one run to the next. What is typed at a program comes through a FIFO, so it is not
-# echoed: a comment says what was typed.
+# one run to the next. What is typed at a program comes through its stdin pipe, so it is
+# not echoed: a comment says what was typed.
 source "$(dirname "$0")/../../book/capture-lib.sh"
 build -p stage-08 --bins
 
@@ -47,20 +47,17 @@ serve server 'target/debug/stage08-server'
 address=$(address_of server)
 output server
 server=${pids[server]}
-mkfifo "$work/in1" "$work/in2"
 terminal 2
-stdin="$work/in1" serve first "target/debug/stage08-client $address     # typed: I am the first"
-exec 3>"$work/in1"
+serve_with_stdin first "target/debug/stage08-client $address     # typed: I am the first"
 terminal 3
-stdin="$work/in2" serve second "target/debug/stage08-client $address     # typed: I am the second"
-exec 4>"$work/in2"
+serve_with_stdin second "target/debug/stage08-client $address     # typed: I am the second"
 wait_until "two clients to join" count server ' joined$' 2
-echo 'I am the first' >&3
-echo 'I am the second' >&4
+write_stdin first 'I am the first\n'
+write_stdin second 'I am the second\n'
 wait_until "their lines" count server ': I am the ' 2
 terminal 4
 family "$server"
-exec 3>&- 4>&-
+close_stdin first; close_stdin second
 finish first; finish second
 terminal 2; output first
 terminal 3; output second
@@ -85,35 +82,31 @@ for mode in no-reap reap; do
   stop server
 done
 
-# --- two-way: a server and two clients, typing through FIFOs --------------------------
-mkfifo "$work/typed-at-server" "$work/typed-at-1" "$work/typed-at-2"
+# --- two-way: a server and two clients, typing at each -------------------------------
 transcript 08-two-way
 terminal 1
-stdin="$work/typed-at-server" serve server 'target/debug/stage08-server --two-way     # typed: welcome, both of you; then Ctrl-D'
-exec 5>"$work/typed-at-server"
+serve_with_stdin server 'target/debug/stage08-server --two-way     # typed: welcome, both of you; then Ctrl-D'
 address=$(address_of server)
 terminal 2
-stdin="$work/typed-at-1" serve one "target/debug/stage08-client --two-way $address     # typed: hello, is anybody there?; then Ctrl-D"
-exec 6>"$work/typed-at-1"
+serve_with_stdin one "target/debug/stage08-client --two-way $address     # typed: hello, is anybody there?; then Ctrl-D"
 wait_until "the first client" count server ' joined$' 1
 terminal 3
-stdin="$work/typed-at-2" serve two "target/debug/stage08-client --two-way $address     # typed: hi, I am here too"
-exec 7>"$work/typed-at-2"
+serve_with_stdin two "target/debug/stage08-client --two-way $address     # typed: hi, I am here too"
 wait_until "the second client" count server ' joined$' 2
-echo 'hello, is anybody there?' >&6
+write_stdin one 'hello, is anybody there?\n'
 wait_until "the first line" count server ': hello, is anybody there?$' 1
-echo 'welcome, both of you' >&5
+write_stdin server 'welcome, both of you\n'
 wait_until "the server's line at the first client" count one ': welcome, both of you$' 1
 wait_until "the server's line at the second client" count two ': welcome, both of you$' 1
-echo 'hi, I am here too' >&7
+write_stdin two 'hi, I am here too\n'
 wait_until "the second client's line" count server ': hi, I am here too$' 1
-exec 6>&-                                   # Ctrl-D at the first client
+close_stdin one                             # Ctrl-D at the first client
 finish one
 wait_until "the first client to leave" count server ' left$' 1
-exec 5>&-                                   # Ctrl-D at the server
+close_stdin server                          # Ctrl-D at the server
 finish server
 wait_until "the second client to exit" gone "${pids[two]}"
-exec 7>&-
+close_stdin two
 terminal 1; output server
 terminal 2; output one
 terminal 3; output two; status_of two
