@@ -14,6 +14,7 @@ use nix::unistd::Pid;
 
 use super::content::client_message;
 use super::mixed::mixed_up;
+use super::procfs;
 use super::programs::Programs;
 use super::server::Server;
 use super::stillness::{STILL, Stillness};
@@ -43,11 +44,13 @@ struct Watch {
 
 struct Crowd {
     watch: Mutex<Watch>,
+    server: Pid,
 }
 
 impl Crowd {
-    fn new() -> Crowd {
+    fn new(server: Pid) -> Crowd {
         Crowd {
+            server,
             watch: Mutex::new(Watch {
                 live: Vec::new(),
                 stillness: Stillness::new(&[]),
@@ -73,10 +76,16 @@ impl Crowd {
         watch.still = Duration::ZERO;
     }
 
-    /// Why no client can finish, if no client has run for [`STILL`].
+    /// Why no client can finish, if no client has run for [`STILL`] and the server is
+    /// not waiting for a CPU (a server starved of one would answer nobody either).
     fn hopeless(&self) -> Option<String> {
         let mut watch = self.lock();
-        if watch.hopeless.is_none() && watch.looked.elapsed() >= LOOK_EVERY {
+        let server_waits_for_a_cpu =
+            || procfs::activity(self.server).is_some_and(|(_, runnable)| runnable);
+        if watch.hopeless.is_none()
+            && watch.looked.elapsed() >= LOOK_EVERY
+            && !server_waits_for_a_cpu()
+        {
             watch.looked = Instant::now();
             watch.still = watch.stillness.still_for();
             if watch.still >= STILL {
@@ -110,7 +119,7 @@ fn run_client(
         Ok(())
     } else {
         Err(format!(
-            "it exited ({status}); its stderr: {:?}",
+            "the client exited ({status}); its stderr: {:?}",
             client.stderr.text()
         ))
     }
@@ -143,7 +152,7 @@ pub fn send_at_once(
     options: impl Fn(usize) -> &'static [&'static str] + Sync,
 ) {
     let pid = server.pid().to_string();
-    let crowd = Crowd::new();
+    let crowd = Crowd::new(server.pid());
     let failures = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for (batch, messages) in batches.iter().enumerate() {
@@ -183,10 +192,11 @@ pub fn send_at_once(
                 .count();
             format!(
                 "with {clients} clients sending at once, {unfinished} of them did not finish \
-                 (the server printed {whole} whole message(s) of {}, nothing mixed up): {}; \
+                 (the server printed {whole} whole message(s) of {}, nothing mixed up): {}: {}; \
                  two clients' signals of one number pending at once are one signal, so a server \
                  that does not take clients in turn answers one and leaves the other waiting",
                 sent.len(),
+                failures[0].0,
                 first_line(&failures[0].1)
             )
         }

@@ -49,9 +49,11 @@ fn read(
             return Reading::Done(start + at);
         }
         let rest = &printed[at..];
+        // The longest that fits: a message may begin with another one.
         let whole = left
             .iter()
-            .find(|(m, n)| **n > 0 && rest.starts_with(m))
+            .filter(|(m, n)| **n > 0 && rest.starts_with(m))
+            .max_by_key(|(m, _)| m.len())
             .map(|(m, _)| m.clone());
         if let Some(message) = whole {
             *left.get_mut(&message).expect("a wanted message") -= 1;
