@@ -116,7 +116,11 @@ int main(int argc, char **argv)
     sigaction(SIGUSR1, &action, NULL);
     sigaction(SIGUSR2, &action, NULL);
 #ifdef TIMEOUT
-    signal(SIGALRM, on_alarm);
+    struct sigaction alarm_action;
+    memset(&alarm_action, 0, sizeof alarm_action);
+    alarm_action.sa_handler = on_alarm;
+    sigemptyset(&alarm_action.sa_mask);
+    sigaction(SIGALRM, &alarm_action, NULL);
 #endif
 
     size_t length = strlen(argv[2]);

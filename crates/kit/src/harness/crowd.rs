@@ -31,12 +31,14 @@ const LOOK_EVERY: Duration = Duration::from_millis(100);
 /// server (see [`Server::wait_for_sender`]) cannot see a crowd in which every client
 /// waits for an answer while something else keeps the server busy (a stray sender):
 /// when *no* client has run for [`STILL`], none is sending, whatever the server does.
-/// (A client waiting in line still wakes now and then; the one being served runs.)
+/// (The workbook's clients wake every few milliseconds, in line or not; another
+/// client that waits longer than [`STILL`] before it tries again is taken for stuck.)
 struct Watch {
     live: Vec<Pid>,
     stillness: Stillness,
     looked: Instant,
-    still: Duration,
+    /// How long the server had waited for a CPU, all told, at the last look.
+    server_waited: Duration,
     /// Once no client has run for [`STILL`], why: it holds for every client running
     /// then, and stays said when they end (one that ends must not start the watch again).
     hopeless: Option<String>,
@@ -55,7 +57,7 @@ impl Crowd {
                 live: Vec::new(),
                 stillness: Stillness::new(&[]),
                 looked: Instant::now(),
-                still: Duration::ZERO,
+                server_waited: Duration::ZERO,
                 hopeless: None,
             }),
         }
@@ -65,37 +67,44 @@ impl Crowd {
         self.watch.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A client joins or leaves: the watch starts again with the clients running now.
-    fn change(&self, pid: Pid, joins: bool) {
+    /// A client starts: the watch starts again with the clients running now.
+    fn join(&self, pid: Pid) {
         let mut watch = self.lock();
-        watch.live.retain(|&p| p != pid);
-        if joins {
-            watch.live.push(pid);
-        }
+        watch.live.push(pid);
         watch.stillness = Stillness::new(&watch.live);
-        watch.still = Duration::ZERO;
     }
 
-    /// Why no client can finish, if no client has run for [`STILL`] and the server is
-    /// not waiting for a CPU (a server starved of one would answer nobody either).
+    /// A client has ended: the same, without it.
+    fn leave(&self, pid: Pid) {
+        let mut watch = self.lock();
+        watch.live.retain(|&p| p != pid);
+        watch.stillness = Stillness::new(&watch.live);
+    }
+
+    /// Why no client can finish, if no client has run for [`STILL`] while the server
+    /// was not starved of a CPU (a starved server answers nobody either: its clients'
+    /// stillness proves nothing then).
     fn hopeless(&self) -> Option<String> {
         let mut watch = self.lock();
-        let server_waits_for_a_cpu =
-            || procfs::activity(self.server).is_some_and(|(_, runnable)| runnable);
-        if watch.hopeless.is_none()
-            && watch.looked.elapsed() >= LOOK_EVERY
-            && !server_waits_for_a_cpu()
-        {
-            watch.looked = Instant::now();
-            watch.still = watch.stillness.still_for();
-            if watch.still >= STILL {
-                watch.hopeless = Some(format!(
-                    "none of the {} clients still running has run for {:.1?}: each waits for \
-                     an answer that does not come (a signal lost, or never sent)",
-                    watch.live.len(),
-                    watch.still
-                ));
-            }
+        if watch.hopeless.is_some() || watch.looked.elapsed() < LOOK_EVERY {
+            return watch.hopeless.clone();
+        }
+        let since = watch.looked.elapsed();
+        watch.looked = Instant::now();
+        let waited = procfs::waited_for_a_cpu(self.server).unwrap_or_default();
+        let starved = waited.saturating_sub(watch.server_waited) > since / 2;
+        watch.server_waited = waited;
+        if starved {
+            watch.stillness = Stillness::new(&watch.live);
+            return None;
+        }
+        let still = watch.stillness.still_for();
+        if still >= STILL {
+            watch.hopeless = Some(format!(
+                "none of the {} clients still running has run for {still:.1?}: each waits for \
+                 an answer that does not come (a signal lost, or never sent)",
+                watch.live.len(),
+            ));
         }
         watch.hopeless.clone()
     }
@@ -111,9 +120,9 @@ fn run_client(
     args: &[&str],
 ) -> Result<(), String> {
     let client = programs.spawn_client(args);
-    crowd.change(client.pid(), true);
+    crowd.join(client.pid());
     let outcome = server.wait_for_sender_unless(&client, CLIENT_DEADLINE, || crowd.hopeless());
-    crowd.change(client.pid(), false);
+    crowd.leave(client.pid());
     let status = outcome?;
     if status.success() {
         Ok(())
@@ -165,7 +174,7 @@ pub fn send_at_once(
                         failures
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .push((format!("client {batch}, message {n}"), why));
+                            .push((batch, n, why));
                         return;
                     }
                 }
@@ -176,10 +185,19 @@ pub fn send_at_once(
     if failures.is_empty() {
         return;
     }
-    let sent: Vec<&[u8]> = batches.iter().flatten().map(|m| m.as_bytes()).collect();
+    // The messages of the clients that ran: a batch ends at its first failure.
+    let mut sent: Vec<&[u8]> = Vec::new();
+    for (batch, messages) in batches.iter().enumerate() {
+        let ran = failures
+            .iter()
+            .find(|(failed, _, _)| *failed == batch)
+            .map_or(messages.len(), |(_, n, _)| n + 1);
+        sent.extend(messages[..ran].iter().map(|m| m.as_bytes()));
+    }
     let printed = server.unread_output();
     let clients = batches.len();
     let unfinished = failures.len();
+    let who = |(batch, n, _): &(usize, usize, String)| format!("client {batch}, message {n}");
     let diagnosis = match mixed_up(&printed, &sent) {
         Some(how) => format!(
             "with {clients} clients sending at once, your server mixed up their messages: \
@@ -188,33 +206,82 @@ pub fn send_at_once(
         None => {
             let whole = sent
                 .iter()
-                .filter(|m| printed.windows(m.len()).any(|w| w == **m))
+                .filter(|m| !m.is_empty() && printed.windows(m.len()).any(|w| w == **m))
                 .count();
             format!(
                 "with {clients} clients sending at once, {unfinished} of them did not finish \
-                 (the server printed {whole} whole message(s) of {}, nothing mixed up): {}: {}; \
-                 two clients' signals of one number pending at once are one signal, so a server \
-                 that does not take clients in turn answers one and leaves the other waiting",
+                 (the server printed {whole} whole of the {} messages they sent, nothing mixed \
+                 up): {}: {}; if your server does not take clients in turn: two clients' \
+                 signals of one number pending at once are one signal, so it answers one and \
+                 leaves the other waiting",
                 sent.len(),
-                failures[0].0,
-                first_line(&failures[0].1)
+                who(&failures[0]),
+                first_line(&failures[0].2)
             )
         }
     };
     // Every client that did not finish, in a line; the first one's details after.
     let each: Vec<String> = failures
         .iter()
-        .map(|(who, why)| format!("  {who}: {}", first_line(why)))
+        .map(|failure| format!("  {}: {}", who(failure), first_line(&failure.2)))
         .collect();
     panic!(
         "{diagnosis}\nthe clients that did not finish:\n{}\nthe first, in full: {}\n\
          server stderr: {:?}",
         each.join("\n"),
-        failures[0].1,
+        failures[0].2,
         server.stderr_text()
     );
 }
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Process;
+    use std::process::Command;
+
+    fn spawn(script: &str) -> Process {
+        let mut command = Command::new("sh");
+        command.args(["-c", script]);
+        Process::spawn(command)
+    }
+
+    /// How long until the crowd of `clients` is hopeless, looking for at most `within`.
+    fn hopeless_after(server: &Process, clients: &[Process], within: Duration) -> Option<Duration> {
+        let crowd = Crowd::new(server.pid());
+        for client in clients {
+            crowd.join(client.pid());
+        }
+        let started = Instant::now();
+        while started.elapsed() < within {
+            if crowd.hopeless().is_some() {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    #[test]
+    fn a_crowd_in_which_no_client_runs_is_hopeless_in_seconds() {
+        // `exec sleep`: the process itself sleeps, and never wakes.
+        let server = spawn("exec sleep 30");
+        let clients: Vec<Process> = (0..3).map(|_| spawn("exec sleep 30")).collect();
+        let after = hopeless_after(&server, &clients, STILL * 3)
+            .expect("clients that never run were not seen as stuck");
+        assert!(after >= STILL, "stuck after only {after:?}");
+    }
+
+    #[test]
+    fn a_crowd_with_one_client_that_wakes_now_and_then_is_not() {
+        let server = spawn("exec sleep 30");
+        let mut clients: Vec<Process> = (0..2).map(|_| spawn("exec sleep 30")).collect();
+        // It wakes every tenth of a second, as a client in line that knocks now and then.
+        clients.push(spawn("while :; do sleep 0.1; done"));
+        assert_eq!(hopeless_after(&server, &clients, STILL + STILL / 2), None);
+    }
 }

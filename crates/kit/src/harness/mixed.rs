@@ -41,8 +41,8 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// The shortest run that counts as a message's bytes found further on, after some were
-/// lost: shorter runs of text are found anywhere by chance.
-const RESUMED: usize = 4;
+/// lost: shorter runs are found anywhere by chance (one emoji is 4 bytes).
+const RESUMED: usize = 8;
 
 /// Where in one of `messages`, beyond where it had got to, `rest` goes on for the longest
 /// (at least [`RESUMED`] bytes): bytes of it were lost in between.
@@ -68,8 +68,7 @@ fn pieces(printed: &[u8], messages: &[&[u8]]) -> Vec<Piece> {
             continue;
         }
         let rest = &printed[at..];
-        // The longest continuation; on a tie, a message already begun (it is the one
-        // being printed), then the first.
+        // The longest continuation.
         let candidates: Vec<(usize, bool, usize)> = (0..messages.len())
             .filter(|&m| progress[m] < messages[m].len())
             .map(|m| {
@@ -80,12 +79,16 @@ fn pieces(printed: &[u8], messages: &[&[u8]]) -> Vec<Piece> {
                 )
             })
             .collect();
+        // On a tie, a message that this completes, then one already begun (it is the one
+        // being printed), then the first.
+        let completes = |len: usize, m: usize| progress[m] + len == messages[m].len();
         let best = candidates
             .iter()
             .copied()
-            .max_by_key(|&(len, begun, m)| (len, begun, std::cmp::Reverse(m)));
-        let shared = best.is_some_and(|(len, begun, _)| {
+            .max_by_key(|&(len, begun, m)| (len, completes(len, m), begun, std::cmp::Reverse(m)));
+        let shared = best.is_some_and(|(len, begun, m)| {
             !begun
+                && !completes(len, m)
                 && candidates
                     .iter()
                     .filter(|&&(other, _, _)| other == len)
@@ -178,7 +181,7 @@ pub fn mixed_up(printed: &[u8], messages: &[&[u8]]) -> Option<String> {
     // The message last printed, if not yet whole: which one (or, when its first words
     // could be several, where it began).
     let mut open: Option<(usize, Option<usize>)> = None;
-    let named = |open: (usize, Option<usize>)| match open {
+    let name_open = |open: (usize, Option<usize>)| match open {
         (message, None) => name(messages[message]),
         (_, Some(began)) => format!("the message begun at byte {began}"),
     };
@@ -229,11 +232,11 @@ pub fn mixed_up(printed: &[u8], messages: &[&[u8]]) -> Option<String> {
                 };
                 let problem = match open {
                     Some(other) if other.0 != message => Some(format!(
-                        "while {} was not whole: the messages are interleaved",
-                        named(other)
+                        " while {} was not whole: the messages are interleaved",
+                        name_open(other)
                     )),
                     _ if lost > 0 => Some(format!(
-                        "after a gap: its {} never came",
+                        " after a gap: its {} never came",
                         bytes_at(from - lost, lost)
                     )),
                     _ => None,
@@ -247,7 +250,7 @@ pub fn mixed_up(printed: &[u8], messages: &[&[u8]]) -> Option<String> {
             }
             Piece::Again { message, at } => (
                 format!("at byte {at}, {} begins again", name(messages[message])),
-                Some("(printed twice)".to_owned()),
+                Some(" (printed twice)".to_owned()),
             ),
             Piece::Foreign { at, byte } => (
                 format!("byte {at} ({}) continues no message", show_byte(byte)),
@@ -255,7 +258,7 @@ pub fn mixed_up(printed: &[u8], messages: &[&[u8]]) -> Option<String> {
                     Some(other) => format!(
                         " in the middle of {}: a byte of another client's, or bits mixed \
                          or lost",
-                        named(other)
+                        name_open(other)
                     ),
                     None => ": bits of more than one client mixed into one byte, or a bit lost"
                         .to_owned(),
@@ -267,13 +270,9 @@ pub fn mixed_up(printed: &[u8], messages: &[&[u8]]) -> Option<String> {
             // What came just before, and the piece itself: the rest is noise.
             let shown = told.len().min(3);
             let skipped = if told.len() > shown { "…, " } else { "" };
-            let space = if problem.starts_with([':', ' ']) {
-                ""
-            } else {
-                " "
-            };
+            // Each problem brings its own punctuation: " while …", ": bits …".
             return Some(format!(
-                "{skipped}{}{space}{problem}",
+                "{skipped}{}{problem}",
                 told[told.len() - shown..].join(", then ")
             ));
         }
@@ -294,6 +293,8 @@ mod tests {
         assert_eq!(mixed_up(&[B, b"\n", A, b"\n"].concat(), &[A, B]), None);
         assert_eq!(mixed_up(&[B, A].concat(), &[A, B]), None);
         assert_eq!(mixed_up(&[A, b"\nclient 1, mess"].concat(), &[A, B]), None);
+        // A message that begins another is the one it completes.
+        assert_eq!(mixed_up(b"abc\nabcdef", &[b"abcdef", b"abc"]), None);
     }
 
     #[test]

@@ -230,6 +230,19 @@ pub fn activity(pid: Pid) -> Option<(u64, bool)> {
     Some((switches, runnable))
 }
 
+/// How long `pid`'s threads have waited for a CPU so far, all told: the second field of
+/// `/proc/PID/task/TID/schedstat` (runnable, not running). It grows as fast as the
+/// clock while a process is starved of a CPU. `None` once the process is gone.
+pub fn waited_for_a_cpu(pid: Pid) -> Option<Duration> {
+    let tasks = fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let nanoseconds: u64 = tasks
+        .flatten()
+        .filter_map(|task| fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|line| line.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .sum();
+    Some(Duration::from_nanos(nanoseconds))
+}
+
 /// Wait until `pid` is in `state` (see [`state`]). Fails at once if the process has died
 /// (it is a zombie, or gone): it will never be in any other state again.
 pub fn wait_for_state(pid: Pid, wanted: char, timeout: Duration) {

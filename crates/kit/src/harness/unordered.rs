@@ -31,14 +31,17 @@ enum Reading {
 }
 
 /// Read `printed` (the output from offset `start` on) as the messages of `wanted` (each
-/// with how many times it must come), in any order. Each is followed by `\n`, or, if
-/// `newline_optional` (another implementation's server), perhaps directly by the next:
-/// the crowd's messages all begin differently, so a stream of them reads only one way.
-/// `left` is set to how many times each message has still to come.
+/// with how many times it must come), in any order, and set `left` to how many times
+/// each has still to come. Each message is followed by `\n`. For another
+/// implementation's server (`newline_optional`) it may be followed directly by the next:
+/// then no message may begin with another, or a stream of them could be read two ways
+/// (the crowd's all begin differently, "client 3, message 1: …"). `sent` is every
+/// message in the caller's order, for the diagnosis.
 fn read(
     printed: &[u8],
     start: usize,
     wanted: &HashMap<&[u8], usize>,
+    sent: &[&[u8]],
     newline_optional: bool,
     left: &mut HashMap<Vec<u8>, usize>,
 ) -> Reading {
@@ -49,33 +52,38 @@ fn read(
             return Reading::Done(start + at);
         }
         let rest = &printed[at..];
-        // The longest that fits: a message may begin with another one.
+        // A message that has come whole: with its newline after it, unless that is
+        // optional.
         let whole = left
             .iter()
-            .filter(|(m, n)| **n > 0 && rest.starts_with(m))
+            .filter(|(m, n)| {
+                **n > 0
+                    && rest.starts_with(m)
+                    && (newline_optional || rest.get(m.len()) == Some(&b'\n'))
+            })
             .max_by_key(|(m, _)| m.len())
             .map(|(m, _)| m.clone());
         if let Some(message) = whole {
             *left.get_mut(&message).expect("a wanted message") -= 1;
             at += message.len();
-            match printed.get(at) {
-                Some(b'\n') => at += 1,
-                None if !newline_optional => return Reading::Waiting,
-                Some(_) if !newline_optional => {
-                    return Reading::Wrong(format!("no newline after {}", show(&message)));
-                }
-                _ => {}
+            if printed.get(at) == Some(&b'\n') {
+                at += 1;
             }
             continue;
         }
+        // The beginning of a message (and its newline) still to come: wait for the rest.
         if left.iter().any(|(m, n)| *n > 0 && m.starts_with(rest)) {
             return Reading::Waiting;
         }
         if let Some(again) = wanted.keys().find(|m| !m.is_empty() && rest.starts_with(m)) {
-            return Reading::Wrong(format!("printed more than once: {}", show(again)));
+            let newline_missing = left.get(*again).is_some_and(|&n| n > 0);
+            return Reading::Wrong(if newline_missing {
+                format!("no newline after {}", show(again))
+            } else {
+                format!("printed more than once: {}", show(again))
+            });
         }
-        let messages: Vec<&[u8]> = wanted.keys().copied().collect();
-        return Reading::Wrong(match mixed_up(printed, &messages) {
+        return Reading::Wrong(match mixed_up(printed, sent) {
             Some(how) => format!("it mixed them up: {how}"),
             None => format!("not a message that was sent: {}", show(rest)),
         });
@@ -107,12 +115,23 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
         );
         *wanted.entry(message).or_default() += 1;
     }
+    let sent: Vec<&[u8]> = messages.iter().map(|m| m.as_ref()).collect();
     let start = server.cursor();
     let optional = server.newline_is_optional();
+    if optional {
+        for (a, b) in sent.iter().flat_map(|a| sent.iter().map(move |b| (a, b))) {
+            assert!(
+                a.len() >= b.len() || !b.starts_with(a),
+                "messages in any order, without newlines, are read as a stream: {} begins {}",
+                show(a),
+                show(b)
+            );
+        }
+    }
     let mut left = HashMap::new();
     let outcome = server.wait_for_output(DEADLINE, |bytes| {
         let printed = &bytes[start.min(bytes.len())..];
-        match read(printed, start, &wanted, optional, &mut left) {
+        match read(printed, start, &wanted, &sent, optional, &mut left) {
             Reading::Done(end) => Some(Ok(end)),
             Reading::Waiting => None,
             Reading::Wrong(problem) => Some(Err(problem)),
@@ -127,8 +146,13 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
                 .filter(|(_, n)| **n > 0)
                 .map(|(message, _)| show(message))
                 .collect();
+            let with = if optional {
+                ""
+            } else {
+                " (with the newline after it)"
+            };
             format!(
-                "{why}: {} message(s) never printed: {}",
+                "{why}: {} message(s) never printed whole{with}: {}",
                 missing.len(),
                 missing.join(", ")
             )
@@ -138,7 +162,7 @@ pub fn expect_messages_in_any_order<M: AsRef<[u8]>>(server: &mut Server, message
         "of {} messages sent at once, your server did not print each once and whole: {problem}\n\
          server stderr: {:?}",
         messages.len(),
-        server.process().stderr.text()
+        server.stderr_text()
     );
 }
 
@@ -159,7 +183,7 @@ pub fn expect_nothing_after(server: &mut Server, offset: usize) {
             "expected the server to print nothing more after the messages, but it printed {}\n\
              server stderr: {:?}",
             show(&bytes[offset..]),
-            server.process().stderr.text()
+            server.stderr_text()
         );
     }
 }
@@ -174,4 +198,81 @@ fn show(line: &[u8]) -> String {
         String::new()
     };
     format!("\"{}\"{more}", cut.escape_ascii())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(
+        printed: &[u8],
+        sent: &[&[u8]],
+        newline_optional: bool,
+    ) -> Result<Option<usize>, String> {
+        let mut wanted: HashMap<&[u8], usize> = HashMap::new();
+        for message in sent {
+            *wanted.entry(message).or_default() += 1;
+        }
+        match read(
+            printed,
+            0,
+            &wanted,
+            sent,
+            newline_optional,
+            &mut HashMap::new(),
+        ) {
+            Reading::Done(end) => Ok(Some(end)),
+            Reading::Waiting => Ok(None),
+            Reading::Wrong(why) => Err(why),
+        }
+    }
+
+    #[test]
+    fn a_message_that_begins_another_waits_for_its_newline() {
+        let sent: &[&[u8]] = &[b"ab", b"abcd"];
+        assert_eq!(reading(b"abc", sent, false), Ok(None));
+        assert_eq!(reading(b"ab", sent, false), Ok(None));
+        assert_eq!(reading(b"abcd\nab\n", sent, false), Ok(Some(8)));
+        assert_eq!(reading(b"ab\nabcd\n", sent, false), Ok(Some(8)));
+    }
+
+    #[test]
+    fn without_newlines_the_messages_are_read_as_a_stream() {
+        let sent: &[&[u8]] = &[b"client 0: abc", b"client 1: xyz"];
+        assert_eq!(reading(b"client 1: xyzclient 0: a", sent, true), Ok(None));
+        assert_eq!(
+            reading(b"client 1: xyzclient 0: abc", sent, true),
+            Ok(Some(26))
+        );
+        assert_eq!(
+            reading(b"client 1: xyz\nclient 0: abc", sent, true),
+            Ok(Some(27))
+        );
+    }
+
+    #[test]
+    fn wrong_output_says_what_is_wrong() {
+        let sent: &[&[u8]] = &[b"client 0: abcdefgh", b"client 1: ABCDEFGH"];
+        assert_eq!(
+            reading(b"client 0: abcdefghclient 1", sent, false),
+            Err("no newline after \"client 0: abcdefgh\"".to_owned())
+        );
+        assert_eq!(
+            reading(
+                b"client 0: abcdefgh\nclient 0: abcdefgh\n",
+                &sent[..1],
+                false
+            ),
+            Ok(Some(19))
+        );
+        assert_eq!(
+            reading(b"client 1: ABCDEFGH\nclient 1: ABCDEFGH\n", sent, false),
+            Err("printed more than once: \"client 1: ABCDEFGH\"".to_owned())
+        );
+        let mixed = reading(b"client 0: abcdeclient 1", sent, false).unwrap_err();
+        assert!(
+            mixed.starts_with("it mixed them up: bytes 0\u{2013}14"),
+            "{mixed}"
+        );
+    }
 }
