@@ -387,6 +387,42 @@ fn a_server_that_does_not_keep_clients_apart_is_named_when_they_send_at_once() {
 
 #[test]
 #[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
+fn stage_07_gives_another_client_only_the_subjects_command_line() {
+    // The final client's own options (`--payload`, `--one-in-flight`) are never given to
+    // another implementation's client: a check that runs in several modes tries the
+    // subject's alone, and says so in a note. What stage 07 then fails the classic
+    // minitalk for is what it lacks: clients at once (as in stage 06) and a client that
+    // makes sure a PID is a server's before it signals it (stage 05).
+    let minitalk = build("final-stage", None, Some("TIMEOUT"));
+    let results = grade(&minitalk, &[7]);
+    let (failed, shown) = failing(&results);
+    assert_eq!(
+        failed,
+        [
+            "a_process_that_catches_only_sigusr1_is_refused_too",
+            "a_process_that_does_not_catch_the_signals_is_refused",
+            "concurrency::a_knock_wiped_out_by_a_stray_signal_is_repeated",
+            "concurrency::eight_clients_at_once_every_message_printed_once_and_whole",
+            "concurrency::stray_signals_during_transfers_corrupt_nothing_and_are_never_answered",
+            "the_sandbox_canary_is_refused_as_not_a_server",
+        ],
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("expected a PID and a message"),
+        "a check gave the client an option of the workbook's own:\n{shown}"
+    );
+    let notes = notes(&results);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("not tried with [\"--payload\"]")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+#[ignore = "a proof of the tester, minutes long: cargo test --workspace --tests -- --ignored (CI runs it)"]
 fn the_suites_of_stages_06_and_07_run_to_the_end_against_a_server_that_answers_every_sender() {
     // A server that answers whoever signals it would kill a test process that sent it a
     // signal: every later test of that binary would never run. The kit's strangers are

@@ -162,6 +162,20 @@ impl Programs {
         self.external_client
     }
 
+    /// Whether to run the client with `options` (this workbook's own, such as
+    /// `--payload`): always for the stage's own client, and for another implementation's
+    /// only when there are none; a note then says which were not tried. For a test that
+    /// runs in several modes, the subject's (no option) among them.
+    pub fn client_takes(&self, options: &[&str]) -> bool {
+        let takes = !self.external_client || options.is_empty();
+        if !takes {
+            report::note(format!(
+                "not tried with {options:?}: the workbook's own options, not the subject's"
+            ));
+        }
+        takes
+    }
+
     /// Set an environment variable for every client this `Programs` starts (for example
     /// `MINITALK_DELAY_US` for the sleep-paced stages). Your own programs may ignore it.
     pub fn with_client_env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
