@@ -202,8 +202,10 @@ fn waits_for_a_signal(pid: Pid) -> bool {
 /// Whether `client` waits for a signal that nobody will send: it sleeps in a wait for a
 /// signal ([`waits_for_a_signal`]) and stayed asleep (its count of voluntary context
 /// switches did not move) from before to after a look at the server, which was asleep
-/// with nothing pending. The server only acts on a signal, and the only process that
-/// sends it any, the client, slept all along: neither will ever move again.
+/// in a wait for a signal too, with nothing pending. The server only acts on a signal, and
+/// the only process that sends it any, the client, slept all along: neither will ever move
+/// again. A server asleep in anything else (a `usleep` before it answers, as many do)
+/// wakes by itself: it may be about to answer.
 fn stuck(server: Pid, client: Pid) -> bool {
     let asleep = |pid| procfs::state(pid) == Some('S');
     let switches = |pid| procfs::status_field(pid, "voluntary_ctxt_switches");
@@ -211,7 +213,9 @@ fn stuck(server: Pid, client: Pid) -> bool {
     if before.is_none() || !asleep(client) || !waits_for_a_signal(client) {
         return false;
     }
-    let server_idle = asleep(server) && procfs::pending(server).is_some_and(|p| p.is_empty());
+    let server_idle = asleep(server)
+        && waits_for_a_signal(server)
+        && procfs::pending(server).is_some_and(|p| p.is_empty());
     server_idle && asleep(client) && waits_for_a_signal(client) && switches(client) == before
 }
 
