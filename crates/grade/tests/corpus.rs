@@ -168,7 +168,7 @@ fn usage_errors_on_stdout_with_exit_code_1_pass_with_notes() {
     assert!(
         notes
             .iter()
-            .any(|n| n.contains("exits exit status: 1 where the workbook's clients exit 2")),
+            .any(|n| n.contains("exits with code 1 where the workbook's clients exit 2")),
         "{notes:?}"
     );
     assert!(

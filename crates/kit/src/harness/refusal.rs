@@ -72,10 +72,12 @@ pub(crate) fn departs_from_refusal(output: &Output, code: i32) -> Option<String>
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut departures = Vec::new();
     if output.status.code() != Some(code) {
-        departures.push(format!(
-            "exits {} where the workbook's clients exit {code}",
-            output.status
-        ));
+        // "exits with code 1", not Rust's "exits exit status: 1".
+        let how = output.status.code().map_or_else(
+            || format!("ends ({})", output.status),
+            |c| format!("exits with code {c}"),
+        );
+        departures.push(format!("{how} where the workbook's clients exit {code}"));
     }
     if !output.stdout.is_empty() && stderr.is_empty() {
         departures.push("explains itself on stdout, not stderr".to_owned());
