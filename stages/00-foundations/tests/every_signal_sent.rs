@@ -15,7 +15,7 @@ const SENDER: &str = env!("CARGO_BIN_EXE_stage00-sender");
 #[test]
 fn a_receiver_that_runs_before_each_next_signal_handles_every_one() {
     if !preempt::realtime_permitted() {
-        eprintln!("skipped: without SCHED_FIFO nothing makes the receiver run between signals");
+        minitalk_kit::skip("without SCHED_FIFO nothing makes the receiver run between signals");
         return;
     }
     let mut command = Command::new(RECEIVER);

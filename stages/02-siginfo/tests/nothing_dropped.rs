@@ -16,8 +16,7 @@ fn programs() -> Programs {
 #[test]
 fn a_server_that_dropped_nothing_reports_no_dropped_bits() {
     let programs = programs();
-    if programs.is_external() {
-        eprintln!("SKIPPED: the stderr report is this stage's own detail");
+    if programs.skip_unless_own("the stderr report") {
         return;
     }
     let mut server = programs.start_server();

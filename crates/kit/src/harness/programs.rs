@@ -86,6 +86,21 @@ impl Programs {
         }
     }
 
+    /// Skip the test (say so, and return `true`) when the environment names another
+    /// implementation's programs but the test runs only the stage's own binaries (their
+    /// `--help`, a demonstration): it would pass without looking at yours.
+    pub fn skip_when_yours_are_named(what: &str) -> bool {
+        let named = ["MINITALK_SERVER", "MINITALK_CLIENT"]
+            .iter()
+            .any(|key| std::env::var_os(key).is_some_and(|value| !value.is_empty()));
+        if named {
+            report::skip(format!(
+                "{what}: the stage's own programs, not yours, would run"
+            ));
+        }
+        named
+    }
+
     /// Whether either program is not the stage's own (a test of a stage-specific detail,
     /// such as a hand-made frame, skips itself then).
     pub fn is_external(&self) -> bool {

@@ -3,11 +3,12 @@
 //! for clients nobody sends) or reach `kill(2)`.
 //!
 //! These run a stage's own binaries (`env!("CARGO_BIN_EXE_…")`), never yours: `--help`
-//! and the wording of a usage error are the workbook's.
+//! and the wording of a usage error are the workbook's. So with yours named, they are
+//! skipped rather than passed.
 
 use std::process::Output;
 
-use crate::DEADLINE;
+use crate::{DEADLINE, Programs};
 
 fn run(program: &str, args: &[&str]) -> Output {
     assert_cmd::Command::new(program)
@@ -24,6 +25,9 @@ fn name(program: &str) -> &str {
 /// `program --help` and `program -h` print a text that starts with `usage: NAME` on
 /// stdout, nothing on stderr, and exit 0.
 pub fn answers_help(program: &str) {
+    if Programs::skip_when_yours_are_named("--help") {
+        return;
+    }
     for flag in ["--help", "-h"] {
         let output = run(program, &[flag]);
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -51,6 +55,9 @@ pub fn answers_help(program: &str) {
 /// Only for arguments that are refused before anything could be signalled: a wrong
 /// count, an unknown option.
 pub fn refuses(program: &str, args: &[&str]) {
+    if Programs::skip_when_yours_are_named("the usage errors of unknown options") {
+        return;
+    }
     let output = run(program, args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
