@@ -136,7 +136,17 @@ impl Server {
     /// Messages are then compared as a stream: one without its newline is followed
     /// directly by the next (and a note says so).
     pub fn expect_message_within(&mut self, message: impl AsRef<[u8]>, timeout: Duration) {
-        let expected = message.as_ref();
+        self.expect(message.as_ref(), timeout, None)
+    }
+
+    /// [`Server::expect_message`], whose failure begins with `meaning`: what the test
+    /// knows a wrong or missing message to mean at this point (a test that sent strays
+    /// knows more than "the server printed something else").
+    pub fn expect_message_meaning(&mut self, message: impl AsRef<[u8]>, meaning: &str) {
+        self.expect(message.as_ref(), DEADLINE, Some(meaning))
+    }
+
+    fn expect(&mut self, expected: &[u8], timeout: Duration, meaning: Option<&str>) {
         let optional = self.newline_optional && expected.ends_with(b"\n");
         let body = if optional {
             &expected[..expected.len() - 1]
@@ -176,10 +186,12 @@ impl Server {
         });
         match outcome {
             Ok(Ok((end, may_follow))) => (self.cursor, self.newline_may_follow) = (end, may_follow),
-            Ok(Err((_, got))) => self.fail(body, &got, "the server printed something else"),
+            Ok(Err((_, got))) => {
+                self.fail(body, &got, "the server printed something else", meaning)
+            }
             Err((all, why)) => {
                 let got = &all[cursor.min(all.len())..];
-                self.fail(body, got, &why)
+                self.fail(body, got, &why, meaning)
             }
         }
     }
@@ -309,7 +321,8 @@ impl Server {
         timeout: Duration,
         mut hopeless: impl FnMut() -> Option<String>,
     ) -> Result<ExitStatus, String> {
-        let deadline = Instant::now() + timeout;
+        let (started, deadline) = (Instant::now(), Instant::now() + timeout);
+        let printed_before = self.process.stdout.bytes().len();
         let mut stillness = Stillness::new(&[sender.pid(), self.pid]);
         let name = std::path::Path::new(sender.program())
             .file_name()
@@ -353,8 +366,20 @@ impl Server {
                 break why;
             }
             if left.is_zero() {
+                // Still printing, only slowly: say how slowly, it is the likely reason.
+                let printed = self.process.stdout.bytes().len() - printed_before;
+                let pace = if printed > 0 {
+                    format!(
+                        " (it printed {printed} bytes meanwhile, {:.0} bytes/s: too slow for \
+                         this check)",
+                        printed as f64 / started.elapsed().as_secs_f64()
+                    )
+                } else {
+                    String::new()
+                };
                 break format!(
-                    "{name} (PID {}) did not exit within {timeout:?}, and the server is still running",
+                    "{name} (PID {}) did not exit within {timeout:?}, and the server is still \
+                     running{pace}",
                     sender.pid()
                 );
             }
@@ -523,7 +548,7 @@ impl Server {
 
     /// Fail with a diagnosis first (what the server did, in one or two lines), then the
     /// difference and the server's stderr.
-    fn fail(&self, expected: &[u8], got: &[u8], why: &str) -> ! {
+    fn fail(&self, expected: &[u8], got: &[u8], why: &str, meaning: Option<&str>) -> ! {
         let matching = expected.iter().zip(got).take_while(|(e, g)| e == g).count();
         let n = expected.len();
         let printed = if matching == got.len() {
@@ -543,6 +568,10 @@ impl Server {
             format!("the server printed {printed} of the message")
         } else {
             format!("{why}; of the message, the server had printed {printed}")
+        };
+        let diagnosis = match meaning {
+            Some(meaning) => format!("{meaning} ({diagnosis})"),
+            None => diagnosis,
         };
         panic!(
             "{diagnosis}\nexpected next: {:?}\n{}\nserver stderr: {:?}",
