@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use minitalk_kit::harness::server::pid_in_first_line;
+use minitalk_kit::harness::server::started_pid_in_first_line;
 use minitalk_kit::procfs;
 
 use crate::check::{Expectation, LineStyle, Verdict};
@@ -208,15 +208,7 @@ fn first_line_end(bytes: &[u8]) -> usize {
 fn target(stage: &Stage, server: &Running, first_line: &str) -> Result<String, String> {
     match stage.bench.transport {
         Transport::Signals => {
-            let pid = pid_in_first_line(first_line)
-                .ok_or_else(|| format!("no PID in the first line {first_line:?}"))?;
-            let pid = nix::unistd::Pid::from_raw(pid);
-            if pid.as_raw() <= 1 || !procfs::is_descendant_of(pid, server.pid()) {
-                return Err(format!(
-                    "the server printed PID {pid}, not its own ({}): refusing to signal it",
-                    server.pid()
-                ));
-            }
+            let pid = started_pid_in_first_line(first_line, server.pid())?;
             Ok(pid.to_string())
         }
         Transport::Tcp => first_address(first_line)
@@ -266,9 +258,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_pid_and_the_address_in_first_lines() {
-        assert_eq!(pid_in_first_line("PID: 12345"), Some(12345));
-        assert_eq!(pid_in_first_line("no pid"), None);
+    fn finds_the_address_in_first_lines() {
         assert_eq!(
             first_address("listening on 127.0.0.1:4000").map(|a| a.to_string()),
             Some("127.0.0.1:4000".to_owned())

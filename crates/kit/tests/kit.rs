@@ -110,6 +110,17 @@ fn a_server_that_exits_before_its_pid_line_says_so() {
 }
 
 #[test]
+fn a_banner_before_the_pid_is_not_taken_for_it() {
+    // `exec`: the shell that prints its PID is the process the test started.
+    let mut server = Server::start(fake_server(
+        "echo \"minitalk 42 | PID: $$\"; printf 'one\\n'; exec sleep 1000",
+    ));
+    server.expect_message("one\n");
+    let started = server.process().pid();
+    assert_eq!(server.pid(), started);
+}
+
+#[test]
 fn a_pid_the_test_did_not_start_is_never_trusted() {
     // PID 1, or the test runner's own: printing it must not make the kit signal it.
     for script in ["echo 1; exec sleep 1000", "echo $PPID; exec sleep 1000"] {

@@ -266,22 +266,17 @@ impl Session {
         pipeline.decoder_mut().add(Role::Server, server_child, None);
         let (server, lines) = held.release_with_output()?;
         programs.server = Some(server);
-        let pid = self.wait_for_pid(&lines, pipeline, stop)?;
+        let line = self.wait_for_pid(&lines, pipeline, stop)?;
         programs.server_lines = Some(lines);
         // Every client, the stray and a SIGSTOP go to that PID: it must be the process
         // we started, or one it started (a wrapper's server), never whatever number a
         // buggy server printed (its parent's PID, or 1).
-        if pid <= 1
-            || !minitalk_common::lineage::is_descendant_of(
-                Pid::from_raw(pid),
-                Pid::from_raw(server_child),
-            )
-        {
-            return Err(Error::Failed(format!(
-                "the server printed PID {pid}, but the process started is {server_child} and \
-                 {pid} is neither it nor one of its descendants: refusing to signal it"
-            )));
-        }
+        let pid = minitalk_common::pid_line::started_pid_in_first_line(
+            line.trim_end(),
+            Pid::from_raw(server_child),
+        )
+        .map_err(Error::Failed)?
+        .as_raw();
         if pid != server_child {
             // A wrapper (a script) started the real server: that one is the server.
             admit(instance, pid)?;
@@ -387,11 +382,11 @@ impl Session {
         lines: &ServerLines,
         pipeline: &mut Pipeline,
         stop: &AtomicBool,
-    ) -> Result<i32, Error> {
+    ) -> Result<String, Error> {
         let deadline = Instant::now() + STARTUP;
         loop {
             match lines.first.recv_timeout(Duration::from_millis(10)) {
-                Ok(Some(pid)) => return Ok(pid),
+                Ok(Some(line)) => return Ok(line),
                 Ok(None) => {
                     return Err(Error::Failed(
                         "the server ended or closed its output before printing a PID line".into(),
@@ -584,7 +579,10 @@ impl Held {
             let mut reader = BufReader::new(stdout);
             let mut line = Vec::new();
             let _ = reader.read_until(b'\n', &mut line);
-            let _ = first_tx.send(pid_in(&line));
+            // The line, if it shows a number: which one is the PID is checked once the
+            // process started is known to the caller.
+            let shows_a_pid = pid_in(&line).is_some();
+            let _ = first_tx.send(shows_a_pid.then(|| String::from_utf8_lossy(&line).into_owned()));
             let mut rest = Vec::new();
             let _ = reader.read_to_end(&mut rest);
             rest
@@ -615,8 +613,9 @@ fn collect(mut from: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
     })
 }
 
-/// The PID on a server's first line, as the kit reads it (the first number, colours
-/// taken out); 0 is none.
+/// The first number on a server's first line, colours taken out (0 is none): whether the
+/// line shows a PID at all. Which number is the PID is checked against the process
+/// started (`pid_line::started_pid_in_first_line`).
 pub fn pid_in(line: &[u8]) -> Option<i32> {
     minitalk_common::pid_line::pid_in_first_line(&String::from_utf8_lossy(line))
         .filter(|&pid| pid > 0)
@@ -626,7 +625,7 @@ pub fn pid_in(line: &[u8]) -> Option<i32> {
 type Running = (Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>);
 
 struct ServerLines {
-    first: mpsc::Receiver<Option<i32>>,
+    first: mpsc::Receiver<Option<String>>,
     out: JoinHandle<Vec<u8>>,
     err: JoinHandle<Vec<u8>>,
 }

@@ -50,12 +50,13 @@ pub struct Server {
 
 impl Server {
     /// Start the server that `command` runs and read its PID from the first line it prints
-    /// (the first run of decimal digits in it, so `12345`, `PID: 12345` and
-    /// `Server PID = 12345` all work). [`Programs::start_server`](super::programs::Programs::start_server)
-    /// is the usual way in.
+    /// (the first number in it that is the process started or a descendant, so `12345`,
+    /// `PID: 12345`, `Server PID = 12345` and `minitalk 42 | PID: 12345` all work).
+    /// [`Programs::start_server`](super::programs::Programs::start_server) is the usual
+    /// way in.
     ///
     /// Fails with everything printed so far if no such line comes within [`STARTUP`], or if
-    /// the PID is not the server's own (or a descendant's): the kit only ever signals
+    /// no number on it is the server's own (or a descendant's): the kit only ever signals
     /// processes it started.
     pub fn start(command: std::process::Command) -> Server {
         let program = command.get_program().to_string_lossy().into_owned();
@@ -83,16 +84,10 @@ impl Server {
         // Colours are common (`\e[0;33mServer PID:\e[0;37m 12345`): the digits of an escape
         // sequence are not the PID.
         let text = strip_ansi(&String::from_utf8_lossy(&line));
-        let pid = pid_in_first_line(&text).unwrap_or_else(|| {
-            panic!("the server's first line should contain its PID, but it is {text:?}")
-        });
-        let pid = Pid::from_raw(pid);
-        assert!(
-            pid.as_raw() > 1 && procfs::is_descendant_of(pid, process.pid()),
-            "the server printed PID {pid} on its first line ({text:?}), but the process the \
-             test started is {}: refusing to signal a process the test did not create",
-            process.pid()
-        );
+        // The process the test started, or one of its descendants: the kit only ever
+        // signals processes it started. A banner may come before the PID.
+        let pid =
+            started_pid_in_first_line(&text, process.pid()).unwrap_or_else(|why| panic!("{why}"));
         // Messages start after the PID line's newline.
         let cursor = process
             .stdout
@@ -592,4 +587,4 @@ fn no_newline_after_a_message() {
 
 /// How the kit, the benchmark and the tracer read a server's PID line: one home,
 /// `minitalk_common::pid_line`.
-pub use minitalk_common::pid_line::{pid_in_first_line, strip_ansi};
+pub use minitalk_common::pid_line::{pid_in_first_line, started_pid_in_first_line, strip_ansi};
