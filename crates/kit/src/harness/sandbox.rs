@@ -220,7 +220,18 @@ pub fn expect_usage_errors(programs: &Programs, cases: &[(&[&str], &str)]) {
 /// not run at all (a buggy one could signal the test runner): the case is skipped with a
 /// message. The workbook's own clients then run directly, without a canary.
 pub fn check_usage_error(programs: &Programs, args: &[&str], reason: &str) -> Result<(), String> {
-    let client = format!("the client given {args:?}");
+    // As a reader would write the command line: the canary's PID, not its placeholder.
+    let shown: Vec<&str> = args
+        .iter()
+        .map(|&arg| {
+            if arg == CANARY {
+                "<the canary's PID>"
+            } else {
+                arg
+            }
+        })
+        .collect();
+    let client = format!("the client given {shown:?}");
     let output = match run_client(programs, args) {
         Some(refusal) => {
             if !refusal.canary_survived {
