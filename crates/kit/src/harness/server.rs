@@ -479,6 +479,9 @@ impl Server {
             STARTUP,
             "the resumed server to take its pending signals",
             || {
+                // A server that died of what it took (a panic, a crash) takes nothing more:
+                // say so now, not at the deadline.
+                self.assert_still_ours();
                 let pending = procfs::pending(self.pid)?;
                 let taken =
                     !pending.contains(Signal::SIGUSR1) && !pending.contains(Signal::SIGUSR2);
